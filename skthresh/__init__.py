@@ -1,0 +1,24 @@
+"""Learn the decision thresholds of multi-label classifiers."""
+
+from skthresh._api import apply_thresholds, learn_thresholds
+from skthresh._classifier import SurrogateThresholdClassifier
+from skthresh.metrics import FBeta
+from skthresh.strategies import (
+    DegenerateLabelWarning,
+    available_strategies,
+    register_strategy,
+)
+
+__version__ = "0.1.0"
+
+__all__ = sorted(
+    [
+        "DegenerateLabelWarning",
+        "FBeta",
+        "SurrogateThresholdClassifier",
+        "apply_thresholds",
+        "available_strategies",
+        "learn_thresholds",
+        "register_strategy",
+    ]
+)

@@ -1,0 +1,108 @@
+"""The functional front door: thresholds from score arrays, decisions from thresholds."""
+
+import numpy as np
+
+from skthresh._torch import is_tensor
+from skthresh._validation import check_scores, check_thresholds
+from skthresh.strategies import BaseThresholdStrategy, get_strategy
+
+
+def learn_thresholds(Y_true, scores, *, strategy="surrogate", metric="f1_micro", **params):
+    """Learn one decision threshold per label from tuning scores.
+
+    For users who already have scores, for example a deep-learning tagger's
+    outputs on a validation set.
+
+    Parameters
+    ----------
+    Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        True 0/1 labels of the tuning samples (a 1-D array is one label).
+    scores : array-like or torch tensor of shape (n_samples, n_labels)
+        Scores of the same samples: probabilities, logits or any decision
+        score where higher means more likely positive. Torch tensors may
+        live on any device.
+    strategy : str or BaseThresholdStrategy, default="surrogate"
+        A registered name (see
+        :func:`~skthresh.strategies.available_strategies`) or a strategy
+        object. An object is used as it is, so its fitted attributes
+        (``history_``, ``n_iter_``) can be read afterwards.
+    metric : str or FBeta, default="f1_micro"
+        Metric to maximize: ``"f1_micro"``, ``"f1_macro"``, ``"f1_samples"``,
+        ``"f<beta>_<average>"`` or a :class:`~skthresh.metrics.FBeta`.
+    **params : dict
+        Hyper-parameters of the strategy, for example ``slope=100`` or
+        ``max_iter=200`` for ``"surrogate"``.
+
+    Returns
+    -------
+    thresholds : ndarray of float64 of shape (n_labels,)
+        Label ``j`` is predicted for a sample when its score is strictly
+        greater than ``thresholds[j]``; see :func:`apply_thresholds`.
+
+    See Also
+    --------
+    apply_thresholds : Decisions from scores and thresholds.
+    SurrogateThresholdClassifier : The same inside a scikit-learn estimator.
+
+    Examples
+    --------
+    >>> from skthresh import apply_thresholds, learn_thresholds
+    >>> from skthresh.datasets import make_tagging_scores
+    >>> Y, S, Y_test, S_test = make_tagging_scores(
+    ...     2000, 20, n_test_samples=2000, random_state=0)
+    >>> thresholds = learn_thresholds(Y, S, strategy="surrogate", slope=100)
+    >>> apply_thresholds(S_test, thresholds).shape
+    (2000, 20)
+    """
+    if isinstance(strategy, BaseThresholdStrategy):
+        strategy.set_params(**params)
+    else:
+        strategy = get_strategy(strategy, **params)
+    return strategy.optimize(Y_true, scores, metric)
+
+
+def apply_thresholds(scores, thresholds):
+    """Binary decisions ``scores > thresholds``, label by label.
+
+    A score equal to its threshold is negative; this tie rule holds
+    everywhere in skthresh.
+
+    Parameters
+    ----------
+    scores : array-like or torch tensor of shape (n_samples, n_labels)
+        Scores; a 1-D array is one label.
+    thresholds : float or array-like of shape (n_labels,)
+        One threshold per label, or one for all.
+
+    Returns
+    -------
+    decisions : ndarray of int64 of shape (n_samples, n_labels)
+        0/1 decisions. A torch tensor input gives a torch tensor of int64 on
+        the same device.
+
+    Examples
+    --------
+    >>> from skthresh import apply_thresholds
+    >>> apply_thresholds([[0.2, 0.7], [0.5, 0.4]], [0.5, 0.3])
+    array([[0, 1],
+           [0, 1]])
+    """
+    if is_tensor(scores):
+        import torch
+
+        n_labels = scores.shape[-1] if scores.ndim == 2 else 1
+        theta = check_thresholds(thresholds, n_labels)
+        if not torch.isfinite(scores).all():
+            raise ValueError("scores must be finite; found NaN or infinite values.")
+        if scores.ndim not in (1, 2):
+            raise ValueError(
+                f"scores must be a 1-D or 2-D tensor; got shape {tuple(scores.shape)}."
+            )
+        theta_t = torch.as_tensor(theta, dtype=torch.float64, device=scores.device)
+        if scores.ndim == 1:
+            theta_t = theta_t[0]
+        return (scores.to(torch.float64) > theta_t).to(torch.int64)
+    S = check_scores(scores)
+    theta = check_thresholds(thresholds, S.shape[1])
+    decisions = (S > theta).astype(np.int64)
+    return decisions[:, 0] if np.ndim(scores) == 1 else decisions

@@ -1,0 +1,431 @@
+"""SurrogateThresholdClassifier: a base classifier with learned per-label thresholds."""
+
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    MetaEstimatorMixin,
+    clone,
+)
+from sklearn.frozen import FrozenEstimator
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target
+from sklearn.utils.validation import (
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
+
+from skthresh._scores import RESPONSE_METHODS, resolve_response_method, score_matrix
+from skthresh._validation import check_indicator
+from skthresh.metrics import FBeta, check_metric
+from skthresh.strategies import BaseThresholdStrategy, get_strategy
+from skthresh.utils._sklearn_compat import (
+    HasMethods,
+    Interval,
+    RealNotInt,
+    StrOptions,
+    _fit_context,
+    _num_samples,
+    _safe_indexing,
+)
+
+# Classifier parameters handed to the strategy when it has a parameter of
+# the same name and the value is not None.
+_FORWARDED = ("slope", "learning_rate", "max_iter", "device")
+
+
+def _estimator_has(attr):
+    def check(self):
+        owner = self.estimator_ if hasattr(self, "estimator_") else self.base_estimator
+        return hasattr(owner, attr)
+
+    return check
+
+
+class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
+    """Multi-label classifier whose per-label decision thresholds are learned.
+
+    ``fit`` splits off a held-out part of the training data, fits a clone of
+    ``base_estimator`` on the rest, learns one threshold per label on the
+    held-out scores with ``strategy`` (SGL-Thresh by default) so that
+    ``metric`` is maximal, then refits the base estimator on all the data.
+    ``predict`` returns ``scores > thresholds_``.
+
+    Parameters
+    ----------
+    base_estimator : estimator object
+        A classifier for a 0/1 indicator matrix (or a 1-D binary target)
+        with ``predict_proba`` or ``decision_function``. An already fitted
+        estimator wrapped in :class:`sklearn.frozen.FrozenEstimator` is not
+        refitted, and all of ``X`` is used to learn the thresholds.
+    strategy : str or BaseThresholdStrategy, default="surrogate"
+        How thresholds are learned: a registered name (see
+        :func:`skthresh.strategies.available_strategies`) or a strategy
+        object, which is cloned.
+    metric : str or FBeta, default="f1_micro"
+        Metric the thresholds maximize, and the one :meth:`score` reports:
+        ``"f1_micro"``, ``"f1_macro"``, ``"f1_samples"``, ``"f<beta>_<average>"``
+        or a :class:`~skthresh.metrics.FBeta`.
+    slope : float, default=None
+        Slope of the surrogate sigmoid, for strategies that have one. None
+        keeps the strategy's own value (50 for ``"surrogate"``).
+    learning_rate : float, default=None
+        Step size, for iterative strategies. None keeps the strategy's own.
+    max_iter : int, default=None
+        Number of iterations, for iterative strategies. None keeps the
+        strategy's own.
+    validation_size : float or int, default=0.3
+        Held-out part used to learn the thresholds: a fraction of the samples
+        or a number of samples. Ignored for a frozen base estimator.
+    refit : bool, default=True
+        Whether to refit the base estimator on all samples after learning
+        the thresholds. If False, ``estimator_`` is the one fitted on the
+        training part only.
+    response_method : {"auto", "predict_proba", "decision_function"}, \
+            default="auto"
+        Which method of the base estimator gives the scores; ``"auto"``
+        prefers ``predict_proba``.
+    random_state : int, RandomState instance or None, default=None
+        Controls the split and the randomness of the strategy.
+    device : str, default=None
+        Torch device of strategies that run on one (``"cpu"``, ``"cuda"``).
+        None keeps the strategy's own (``"cpu"``).
+    verbose : int, default=0
+        Verbosity of the strategy.
+
+    Attributes
+    ----------
+    estimator_ : estimator object
+        The fitted base estimator used by ``predict``.
+    thresholds_ : ndarray of float64 of shape (n_labels,)
+        Learned thresholds; label ``j`` is predicted when its score is
+        strictly greater than ``thresholds_[j]``.
+    strategy_ : BaseThresholdStrategy
+        The strategy object that learned them, with its fitted attributes.
+    response_method_ : str
+        The response method used.
+    classes_ : ndarray
+        For a 1-D binary target, its two classes (the second is positive);
+        for an indicator matrix, the label indices ``0..n_labels-1``.
+    n_labels_ : int
+        Number of labels.
+    n_features_in_ : int
+        Number of features seen during fit, when the input has a shape.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during fit, when ``X`` has string column
+        names.
+
+    See Also
+    --------
+    skthresh.learn_thresholds : The same on precomputed scores.
+    sklearn.model_selection.TunedThresholdClassifierCV : One threshold of a
+        binary classifier.
+
+    Notes
+    -----
+    Ties: a score equal to its threshold is negative, everywhere in skthresh.
+
+    Examples
+    --------
+    >>> from sklearn.model_selection import train_test_split
+    >>> from sklearn.neural_network import MLPClassifier
+    >>> from skthresh import SurrogateThresholdClassifier
+    >>> from skthresh.datasets import load_yeast
+    >>> X, Y = load_yeast(return_X_y=True)
+    >>> X_train, X_test, Y_train, Y_test = train_test_split(X, Y, random_state=0)
+    >>> mlp = MLPClassifier(hidden_layer_sizes=(64,), max_iter=300, random_state=0)
+    >>> clf = SurrogateThresholdClassifier(mlp, random_state=0).fit(X_train, Y_train)
+    >>> clf.thresholds_.shape
+    (14,)
+    >>> clf.predict(X_test).shape
+    (605, 14)
+    """
+
+    _parameter_constraints: dict = {
+        "base_estimator": [HasMethods(["fit"])],
+        "strategy": [str, BaseThresholdStrategy],
+        "metric": [str, FBeta],
+        "slope": [Interval(Real, 0, None, closed="neither"), None],
+        "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
+        "max_iter": [Interval(Integral, 1, None, closed="left"), None],
+        "validation_size": [
+            Interval(RealNotInt, 0, 1, closed="neither"),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "refit": ["boolean"],
+        "response_method": [StrOptions(set(RESPONSE_METHODS))],
+        "random_state": ["random_state"],
+        "device": [str, None],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        base_estimator,
+        *,
+        strategy="surrogate",
+        metric="f1_micro",
+        slope=None,
+        learning_rate=None,
+        max_iter=None,
+        validation_size=0.3,
+        refit=True,
+        response_method="auto",
+        random_state=None,
+        device=None,
+        verbose=0,
+    ):
+        self.base_estimator = base_estimator
+        self.strategy = strategy
+        self.metric = metric
+        self.slope = slope
+        self.learning_rate = learning_rate
+        self.max_iter = max_iter
+        self.validation_size = validation_size
+        self.refit = refit
+        self.response_method = response_method
+        self.random_state = random_state
+        self.device = device
+        self.verbose = verbose
+
+    def _make_strategy(self, random_state):
+        strategy = get_strategy(self.strategy)
+        accepted = strategy.get_params(deep=False)
+        params = {}
+        for name in _FORWARDED:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if name not in accepted:
+                raise ValueError(
+                    f"{name}={value!r} was given, but strategy "
+                    f"{type(strategy).__name__} has no parameter {name!r}; leave "
+                    f"{name}=None or choose a strategy that uses it."
+                )
+            params[name] = value
+        if "verbose" in accepted and self.verbose:
+            params["verbose"] = self.verbose
+        if "random_state" in accepted and self.random_state is not None:
+            params["random_state"] = random_state.randint(np.iinfo(np.int32).max)
+        return strategy.set_params(**params)
+
+    def _check_target(self, y):
+        if sp.issparse(y):
+            Y = check_indicator(y, name="y")
+            self._target_kind = "sparse"
+            self.classes_ = np.arange(Y.shape[1])
+            return Y, y
+        y_type = type_of_target(y, input_name="y", raise_unknown=True)
+        if y_type == "binary" and np.ndim(y) == 1:
+            y_arr = np.asarray(y)
+            self.classes_ = np.unique(y_arr)
+            self._target_kind = "binary"
+            if self.classes_.size != 2:
+                raise ValueError(
+                    "y has a single class "
+                    f"({self.classes_[0]!r}); a classifier needs samples of at "
+                    "least 2 classes."
+                )
+            return (y_arr == self.classes_[1]).reshape(-1, 1), y
+        if y_type in ("multilabel-indicator", "binary") and np.ndim(y) == 2:
+            Y = check_indicator(y, name="y")
+            self.classes_ = np.arange(Y.shape[1])
+            self._target_kind = "dense"
+            return Y, y
+        raise ValueError(
+            "Only binary classification is supported. The type of the target "
+            f"is {y_type}. SurrogateThresholdClassifier takes a 1-D binary y or "
+            "a 2-D 0/1 indicator matrix of shape (n_samples, n_labels); "
+            "binarize multiclass targets with sklearn.preprocessing."
+            "LabelBinarizer or multi-label lists with MultiLabelBinarizer."
+        )
+
+    @_fit_context(
+        # The base estimator and the strategy validate their own parameters.
+        prefer_skip_nested_validation=False
+    )
+    def fit(self, X, y, **fit_params):
+        """Fit the base estimator and learn the thresholds.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training samples, in any form the base estimator accepts.
+        y : {array-like, sparse matrix} of shape (n_samples, n_labels) or \
+                (n_samples,)
+            0/1 indicator matrix, or a 1-D binary target.
+        **fit_params : dict
+            Passed to the ``fit`` method of the base estimator.
+
+        Returns
+        -------
+        self : object
+            The fitted classifier.
+        """
+        validate_data(self, X, skip_check_array=True)
+        Y, y_for_base = self._check_target(y)
+        check_consistent_length(X, Y)
+        self.n_labels_ = Y.shape[1]
+        random_state = check_random_state(self.random_state)
+        self.strategy_ = self._make_strategy(random_state)
+        binary = self._target_kind == "binary"
+
+        if isinstance(self.base_estimator, FrozenEstimator):
+            self.estimator_ = self.base_estimator
+            self.response_method_ = resolve_response_method(
+                self.estimator_, self.response_method
+            )
+            X_val, Y_val = X, Y
+            tuned = self.estimator_
+        else:
+            indices = np.arange(_num_samples(X))
+            train, val = train_test_split(
+                indices,
+                test_size=self.validation_size,
+                random_state=random_state.randint(np.iinfo(np.int32).max),
+            )
+            tuned = clone(self.base_estimator)
+            self.response_method_ = resolve_response_method(
+                tuned, self.response_method
+            )
+            tuned.fit(
+                _safe_rows(X, train), _safe_rows(y_for_base, train), **fit_params
+            )
+            X_val, Y_val = _safe_rows(X, val), Y[val]
+
+        scores = score_matrix(
+            tuned,
+            X_val,
+            method=self.response_method_,
+            n_labels=self.n_labels_,
+            binary=binary,
+        )
+        self.thresholds_ = self.strategy_.optimize(Y_val, scores, self.metric)
+
+        if not isinstance(self.base_estimator, FrozenEstimator):
+            if self.refit:
+                self.estimator_ = clone(self.base_estimator).fit(
+                    X, y_for_base, **fit_params
+                )
+            else:
+                self.estimator_ = tuned
+        return self
+
+    def _scores(self, X):
+        check_is_fitted(self, "thresholds_")
+        validate_data(self, X, skip_check_array=True, reset=False)
+        return score_matrix(
+            self.estimator_,
+            X,
+            method=self.response_method_,
+            n_labels=self.n_labels_,
+            binary=self._target_kind == "binary",
+        )
+
+    def predict(self, X):
+        """Predict labels: each score compared with its label's threshold.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        y_pred : ndarray or sparse matrix of shape (n_samples, n_labels) or \
+                (n_samples,)
+            0/1 indicator matrix, sparse when ``y`` was sparse in ``fit``;
+            for a 1-D binary target, the predicted classes.
+        """
+        decisions = self._scores(X) > self.thresholds_
+        if self._target_kind == "binary":
+            return self.classes_[decisions[:, 0].astype(np.intp)]
+        if self._target_kind == "sparse":
+            return sp.csr_matrix(decisions.astype(np.int64))
+        return decisions.astype(np.int64)
+
+    @available_if(_estimator_has("predict_proba"))
+    def predict_proba(self, X):
+        """Probabilities of the base estimator, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        proba : ndarray or list of ndarray
+            What the fitted base estimator's ``predict_proba`` returns.
+        """
+        check_is_fitted(self, "thresholds_")
+        return self.estimator_.predict_proba(X)
+
+    @available_if(_estimator_has("decision_function"))
+    def decision_function(self, X):
+        """Decision scores of the base estimator, unchanged.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        scores : ndarray
+            What the fitted base estimator's ``decision_function`` returns.
+        """
+        check_is_fitted(self, "thresholds_")
+        return self.estimator_.decision_function(X)
+
+    def score(self, X, y, sample_weight=None):
+        """The configured ``metric`` of ``predict(X)`` against ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+        y : {array-like, sparse matrix} of shape (n_samples, n_labels) or \
+                (n_samples,)
+            True labels, of the same kind as in ``fit``.
+        sample_weight : None
+            Not supported; must be None.
+
+        Returns
+        -------
+        score : float
+        """
+        if sample_weight is not None:
+            raise ValueError(
+                "sample_weight is not supported by score; the F-measures are "
+                "computed from unweighted counts."
+            )
+        check_is_fitted(self, "thresholds_")
+        decisions = self._scores(X) > self.thresholds_
+        if self._target_kind == "binary":
+            Y = (np.asarray(y) == self.classes_[1]).reshape(-1, 1)
+        else:
+            Y = check_indicator(y, name="y")
+        return check_metric(self.metric).score(Y, decisions)
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import get_tags
+
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        tags.classifier_tags.multi_class = False
+        tags.target_tags.multi_output = True
+        base_tags = get_tags(self.base_estimator)
+        tags.input_tags.sparse = base_tags.input_tags.sparse
+        tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
+        return tags
+
+
+def _safe_rows(data, rows):
+    return _safe_indexing(data, rows)

@@ -1,0 +1,165 @@
+"""Validation of score matrices and label indicator matrices."""
+
+import numbers
+
+import numpy as np
+
+from skthresh._torch import to_numpy
+
+
+def _to_array(obj):
+    obj = to_numpy(obj)
+    if hasattr(obj, "toarray"):  # scipy.sparse
+        obj = obj.toarray()
+    elif hasattr(obj, "to_numpy") and not isinstance(obj, np.ndarray):  # pandas
+        obj = obj.to_numpy()
+    return np.asarray(obj)
+
+
+def check_scores(scores, *, name="scores", allow_1d=True):
+    """Return ``scores`` as a finite 2-D float32 or float64 numpy array.
+
+    Parameters
+    ----------
+    scores : array-like, sparse matrix or torch tensor of shape (n_samples, n_labels)
+        Scores; a 1-D array is one label.
+    name : str, default="scores"
+        Name used in error messages.
+    allow_1d : bool, default=True
+        Whether a 1-D array is accepted as one label.
+
+    Returns
+    -------
+    scores : ndarray of shape (n_samples, n_labels)
+        float32 stays float32, float16 becomes float32, every other numeric
+        type becomes float64.
+    """
+    try:
+        S = _to_array(scores)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} could not be converted to an array: {exc}") from exc
+    if S.dtype == object or S.dtype.kind in "USVMm":
+        raise ValueError(
+            f"{name} must be numeric; got an array of dtype {S.dtype}."
+        )
+    if S.dtype.kind == "c":
+        raise ValueError(f"{name} must be real; got complex values.")
+    if S.ndim == 1 and allow_1d:
+        S = S.reshape(-1, 1)
+    if S.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D array of shape (n_samples, n_labels); got a "
+            f"{S.ndim}-D array with shape {S.shape}."
+        )
+    if S.shape[0] == 0 or S.shape[1] == 0:
+        raise ValueError(
+            f"{name} must have at least one sample and one label; got shape "
+            f"{S.shape}."
+        )
+    if S.dtype == np.float16:
+        S = S.astype(np.float32)
+    elif S.dtype not in (np.float32, np.float64):
+        S = S.astype(np.float64)
+    finite = np.isfinite(S)
+    if not finite.all():
+        bad = np.argwhere(~finite)[0]
+        n_nan = int(np.isnan(S).sum())
+        n_inf = int((~finite).sum()) - n_nan
+        raise ValueError(
+            f"{name} must be finite; found {n_nan} NaN and {n_inf} infinite "
+            f"value(s), the first at row {bad[0]}, label {bad[1]}."
+        )
+    return S
+
+
+def check_indicator(Y, *, name="Y"):
+    """Return ``Y`` as a 2-D boolean numpy array, checking it holds only 0 and 1.
+
+    Parameters
+    ----------
+    Y : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        0/1 (or boolean) indicator matrix; a 1-D array is one label.
+    name : str, default="Y"
+        Name used in error messages.
+
+    Returns
+    -------
+    Y : ndarray of bool of shape (n_samples, n_labels)
+    """
+    Y = _to_array(Y)
+    if Y.ndim == 1:
+        Y = Y.reshape(-1, 1)
+    if Y.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D indicator matrix of shape (n_samples, "
+            f"n_labels); got a {Y.ndim}-D array with shape {Y.shape}."
+        )
+    if Y.shape[0] == 0 or Y.shape[1] == 0:
+        raise ValueError(
+            f"{name} must have at least one sample and one label; got shape "
+            f"{Y.shape}."
+        )
+    if Y.dtype == bool:
+        return Y
+    if Y.dtype.kind not in "biuf":
+        raise ValueError(
+            f"{name} must be a 0/1 indicator matrix; got values of dtype "
+            f"{Y.dtype} (for example {Y.flat[0]!r}). Binarize string labels "
+            "with sklearn.preprocessing.MultiLabelBinarizer."
+        )
+    ok = (Y == 0) | (Y == 1)
+    if not ok.all():
+        values = np.unique(Y[~ok])[:5]
+        raise ValueError(
+            f"{name} must contain only 0 and 1; found other values such as "
+            f"{values.tolist()}."
+        )
+    return Y.astype(bool)
+
+
+def check_tuning_data(Y, scores):
+    """Validate a label matrix and a score matrix together.
+
+    Parameters
+    ----------
+    Y : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        0/1 indicator matrix.
+    scores : array-like or torch tensor of shape (n_samples, n_labels)
+        Scores of the same samples and labels.
+
+    Returns
+    -------
+    Y : ndarray of bool of shape (n_samples, n_labels)
+    scores : ndarray of float32 or float64 of shape (n_samples, n_labels)
+    """
+    S = check_scores(scores)
+    Y = check_indicator(Y)
+    if Y.shape != S.shape:
+        hint = ""
+        if Y.shape == S.shape[::-1]:
+            hint = " The scores look transposed: pass scores.T."
+        raise ValueError(
+            "Y and scores must have the same shape (n_samples, n_labels); got "
+            f"Y with shape {Y.shape} and scores with shape {S.shape}.{hint}"
+        )
+    return Y, S
+
+
+def check_thresholds(thresholds, n_labels, *, name="thresholds"):
+    """Return thresholds as a finite float64 array of shape ``(n_labels,)``.
+
+    A scalar is broadcast to every label.
+    """
+    if isinstance(thresholds, numbers.Real) and not isinstance(thresholds, bool):
+        thresholds = np.full(n_labels, float(thresholds))
+    theta = np.asarray(to_numpy(thresholds), dtype=np.float64)
+    if theta.ndim == 0:
+        theta = np.full(n_labels, float(theta))
+    if theta.shape != (n_labels,):
+        raise ValueError(
+            f"{name} must be a scalar or an array of shape ({n_labels},), one per "
+            f"label; got shape {theta.shape}."
+        )
+    if not np.isfinite(theta).all():
+        raise ValueError(f"{name} must be finite; got {theta[~np.isfinite(theta)]}.")
+    return theta

@@ -1,0 +1,357 @@
+"""F-beta scores computed from true-positive, predicted and actual counts."""
+
+import numbers
+import re
+
+import numpy as np
+
+_AVERAGES = ("micro", "macro", "samples")
+_NAME_RE = re.compile(r"^f(?P<beta>\d+(?:\.\d+)?)_(?P<average>micro|macro|samples)$")
+
+
+def _check_counts_args(beta, average, zero_division):
+    if (
+        not isinstance(beta, numbers.Real)
+        or isinstance(beta, bool)
+        or not np.isfinite(beta)
+        or beta < 0
+    ):
+        raise ValueError(
+            f"beta must be a finite real number >= 0; got beta={beta!r}."
+        )
+    if average not in _AVERAGES:
+        raise ValueError(
+            f"average must be one of {list(_AVERAGES)}; got average={average!r}."
+        )
+    if isinstance(zero_division, bool) or zero_division not in (0, 1):
+        raise ValueError(
+            "zero_division must be 0.0 or 1.0; got "
+            f"zero_division={zero_division!r}."
+        )
+
+
+class FBeta:
+    """Specification of an F-beta score that strategies can optimize.
+
+    The F-beta score of a set of decisions is computed from three counts:
+    true positives ``tp``, predicted positives ``pp`` and actual positives
+    ``pos``::
+
+        F = (1 + beta**2) * tp / (beta**2 * pos + pp)
+
+    which is the familiar ``(1 + beta**2) * P * R / (beta**2 * P + R)``
+    written without divisions by zero. ``average`` says which counts the
+    formula sees: ``"micro"`` sums the counts of all labels first,
+    ``"macro"`` averages the F of each label, ``"samples"`` averages the F
+    of each sample. These are the definitions of
+    :func:`sklearn.metrics.fbeta_score`.
+
+    Parameters
+    ----------
+    beta : float, default=1.0
+        Weight of recall relative to precision; ``beta=1`` is F1.
+    average : {"micro", "macro", "samples"}, default="micro"
+        How the scores of labels or samples are combined.
+    zero_division : {0.0, 1.0}, default=0.0
+        Value of F for a label (macro) or sample (samples) that has neither
+        actual nor predicted positives, and of the micro F when nothing is
+        positive at all.
+
+    Attributes
+    ----------
+    name : str
+        Short name such as ``"f1_micro"``.
+
+    See Also
+    --------
+    check_metric : Turn a metric name into an :class:`FBeta`.
+    fbeta_score : The score of a decision matrix.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skthresh.metrics import FBeta
+    >>> metric = FBeta(beta=1.0, average="micro")
+    >>> tp, pp, pos = np.array([2, 1]), np.array([3, 1]), np.array([2, 3])
+    >>> float(metric.from_counts(tp, pp, pos))
+    0.6666666666666666
+    """
+
+    def __init__(self, beta=1.0, average="micro", zero_division=0.0):
+        _check_counts_args(beta, average, zero_division)
+        self.beta = float(beta)
+        self.average = average
+        self.zero_division = float(zero_division)
+
+    @property
+    def name(self):
+        beta = f"{self.beta:g}"
+        return f"f{beta}_{self.average}"
+
+    def __repr__(self):
+        return (
+            f"FBeta(beta={self.beta:g}, average={self.average!r}, "
+            f"zero_division={self.zero_division:g})"
+        )
+
+    def __eq__(self, other):
+        return isinstance(other, FBeta) and (
+            (self.beta, self.average, self.zero_division)
+            == (other.beta, other.average, other.zero_division)
+        )
+
+    def __hash__(self):
+        return hash((self.beta, self.average, self.zero_division))
+
+    def elementwise(self, tp, pp, pos, where=np.where):
+        """F of each group (label or sample) from its counts.
+
+        Works on numpy arrays and, with ``where=torch.where``, on torch
+        tensors, so that strategies can differentiate through it.
+
+        Parameters
+        ----------
+        tp, pp, pos : array-like of the same shape
+            True positives, predicted positives and actual positives.
+        where : callable, default=numpy.where
+            The ``where`` function of the array library of the counts.
+
+        Returns
+        -------
+        f : array of the same shape
+            F of each group, ``zero_division`` where the denominator is 0.
+        """
+        b2 = self.beta**2
+        num = (1.0 + b2) * tp
+        den = b2 * pos + pp
+        empty = den == 0
+        return where(empty, self.zero_division, num / (den + empty))
+
+    def from_counts(self, tp, pp, pos, where=np.where):
+        """Metric value from per-group counts along the last axis.
+
+        Parameters
+        ----------
+        tp, pp, pos : array-like of shape (..., n_groups)
+            Counts per label (``average`` in ``{"micro", "macro"}``) or per
+            sample (``average="samples"``). Leading axes are batch axes.
+        where : callable, default=numpy.where
+            The ``where`` function of the array library of the counts.
+
+        Returns
+        -------
+        value : array of shape (...)
+            The averaged F-beta.
+        """
+        if self.average == "micro":
+            return self.elementwise(tp.sum(-1), pp.sum(-1), pos.sum(-1), where)
+        return self.elementwise(tp, pp, pos, where).mean(-1)
+
+    def score(self, Y_true, Y_pred):
+        """Metric value of binary decisions.
+
+        Parameters
+        ----------
+        Y_true : array-like of shape (n_samples, n_labels)
+            True 0/1 labels.
+        Y_pred : array-like of shape (n_samples, n_labels)
+            Predicted 0/1 labels.
+
+        Returns
+        -------
+        value : float
+        """
+        axis = 1 if self.average == "samples" else 0
+        tp, pp, pos = multilabel_counts(Y_true, Y_pred, axis=axis)
+        return float(self.from_counts(tp, pp, pos))
+
+
+def check_metric(metric):
+    """Turn a metric specification into an :class:`FBeta`.
+
+    Parameters
+    ----------
+    metric : str or FBeta
+        ``"f1_micro"``, ``"f1_macro"``, ``"f1_samples"``, or ``f<beta>_<average>``
+        with another beta (``"f2_micro"``, ``"f0.5_macro"``), or an
+        :class:`FBeta` instance, returned unchanged.
+
+    Returns
+    -------
+    metric : FBeta
+
+    Raises
+    ------
+    ValueError
+        If the name is not understood.
+
+    Examples
+    --------
+    >>> from skthresh.metrics import check_metric
+    >>> check_metric("f2_macro")
+    FBeta(beta=2, average='macro', zero_division=0)
+    """
+    if isinstance(metric, FBeta):
+        return metric
+    if isinstance(metric, str):
+        match = _NAME_RE.match(metric)
+        if match:
+            return FBeta(float(match["beta"]), match["average"])
+    raise ValueError(
+        "metric must be 'f1_micro', 'f1_macro', 'f1_samples', a name "
+        "'f<beta>_<average>' such as 'f2_micro', or an FBeta instance; got "
+        f"metric={metric!r}."
+    )
+
+
+def _as_binary_matrix(Y, name):
+    if hasattr(Y, "toarray"):
+        Y = Y.toarray()
+    Y = np.asarray(Y)
+    if Y.ndim == 1:
+        Y = Y.reshape(-1, 1)
+    if Y.ndim != 2:
+        raise ValueError(
+            f"{name} must be a 2-D indicator matrix; got an array with "
+            f"shape {Y.shape}."
+        )
+    if Y.dtype != bool:
+        if not np.isin(Y, (0, 1)).all():
+            raise ValueError(f"{name} must contain only 0 and 1.")
+        Y = Y.astype(bool)
+    return Y
+
+
+def multilabel_counts(Y_true, Y_pred, *, axis=0):
+    """True positives, predicted positives and actual positives.
+
+    Parameters
+    ----------
+    Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        True 0/1 labels.
+    Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        Predicted 0/1 labels.
+    axis : {0, 1}, default=0
+        0 counts per label, 1 counts per sample.
+
+    Returns
+    -------
+    tp, pp, pos : ndarray of int64
+        Counts per label (``axis=0``) or per sample (``axis=1``). False
+        positives are ``pp - tp`` and false negatives ``pos - tp``.
+
+    Examples
+    --------
+    >>> from skthresh.metrics import multilabel_counts
+    >>> multilabel_counts([[1, 0], [1, 1]], [[1, 1], [0, 1]])
+    (array([1, 1]), array([1, 2]), array([2, 1]))
+    """
+    Y_true = _as_binary_matrix(Y_true, "Y_true")
+    Y_pred = _as_binary_matrix(Y_pred, "Y_pred")
+    if Y_true.shape != Y_pred.shape:
+        raise ValueError(
+            f"Y_true and Y_pred must have the same shape; got {Y_true.shape} "
+            f"and {Y_pred.shape}."
+        )
+    tp = np.logical_and(Y_true, Y_pred).sum(axis=axis, dtype=np.int64)
+    pp = Y_pred.sum(axis=axis, dtype=np.int64)
+    pos = Y_true.sum(axis=axis, dtype=np.int64)
+    return tp, pp, pos
+
+
+def fbeta_from_counts(tp, fp, fn, *, beta=1.0, average="micro", zero_division=0.0):
+    """F-beta from true-positive, false-positive and false-negative counts.
+
+    Parameters
+    ----------
+    tp, fp, fn : array-like of shape (n_groups,)
+        Counts per label for ``average`` in ``{"micro", "macro"}``, per
+        sample for ``average="samples"``.
+    beta : float, default=1.0
+        Weight of recall relative to precision.
+    average : {"micro", "macro", "samples"}, default="micro"
+        How group scores are combined; see :class:`FBeta`.
+    zero_division : {0.0, 1.0}, default=0.0
+        Value for a group without actual or predicted positives.
+
+    Returns
+    -------
+    score : float
+
+    Examples
+    --------
+    >>> from skthresh.metrics import fbeta_from_counts
+    >>> fbeta_from_counts([2, 1], [1, 0], [0, 2])
+    0.6666666666666666
+    """
+    tp, fp, fn = (np.asarray(a, dtype=np.float64) for a in (tp, fp, fn))
+    if not tp.shape == fp.shape == fn.shape:
+        raise ValueError(
+            f"tp, fp and fn must have the same shape; got {tp.shape}, "
+            f"{fp.shape} and {fn.shape}."
+        )
+    if (tp < 0).any() or (fp < 0).any() or (fn < 0).any():
+        raise ValueError("tp, fp and fn must be non-negative counts.")
+    metric = FBeta(beta, average, zero_division)
+    return float(metric.from_counts(tp, tp + fp, tp + fn))
+
+
+def fbeta_score(Y_true, Y_pred, *, beta=1.0, average="micro", zero_division=0.0):
+    """F-beta score of multi-label decisions, computed from counts.
+
+    Same values as :func:`sklearn.metrics.fbeta_score` with the same
+    ``average`` and a numeric ``zero_division``, without its overhead.
+
+    Parameters
+    ----------
+    Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        True 0/1 labels.
+    Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        Predicted 0/1 labels.
+    beta : float, default=1.0
+        Weight of recall relative to precision.
+    average : {"micro", "macro", "samples"}, default="micro"
+        How label or sample scores are combined; see :class:`FBeta`.
+    zero_division : {0.0, 1.0}, default=0.0
+        Value for a label or sample without actual or predicted positives.
+
+    Returns
+    -------
+    score : float
+
+    Examples
+    --------
+    >>> from skthresh.metrics import fbeta_score
+    >>> fbeta_score([[1, 0], [1, 1]], [[1, 1], [0, 1]], beta=2.0)
+    0.6666666666666666
+    """
+    return FBeta(beta, average, zero_division).score(Y_true, Y_pred)
+
+
+def f1_score(Y_true, Y_pred, *, average="micro", zero_division=0.0):
+    """F1 score of multi-label decisions; :func:`fbeta_score` with ``beta=1``.
+
+    Parameters
+    ----------
+    Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        True 0/1 labels.
+    Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        Predicted 0/1 labels.
+    average : {"micro", "macro", "samples"}, default="micro"
+        How label or sample scores are combined.
+    zero_division : {0.0, 1.0}, default=0.0
+        Value for a label or sample without actual or predicted positives.
+
+    Returns
+    -------
+    score : float
+
+    Examples
+    --------
+    >>> from skthresh.metrics import f1_score
+    >>> f1_score([[1, 0], [1, 1]], [[1, 1], [0, 1]], average="macro")
+    0.6666666666666666
+    """
+    return fbeta_score(
+        Y_true, Y_pred, beta=1.0, average=average, zero_division=zero_division
+    )

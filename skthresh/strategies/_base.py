@@ -1,0 +1,115 @@
+"""The contract every threshold strategy follows."""
+
+import warnings
+from abc import abstractmethod
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from skthresh._validation import check_tuning_data
+from skthresh.metrics import check_metric
+
+
+class DegenerateLabelWarning(UserWarning):
+    """Warn that a label had no positive or no negative tuning sample.
+
+    Such a label gives a strategy nothing to learn from: every threshold
+    above (or below) all its scores is equally good on the tuning data. Its
+    threshold is set to the best threshold shared by all labels instead.
+    """
+
+
+class BaseThresholdStrategy(BaseEstimator):
+    """Base class of threshold strategies.
+
+    The contract
+    ------------
+    A strategy turns a tuning set, a 0/1 matrix ``Y`` and a score matrix
+    ``S`` of shape ``(n_samples, n_labels)``, into one threshold per label,
+    with the decision rule ``S > thresholds`` (a score equal to its
+    threshold is negative). It is a scikit-learn estimator: ``__init__``
+    stores its hyper-parameters and nothing else, ``get_params`` and
+    ``set_params`` work, and anything it learns while optimizing ends with
+    ``_`` (``n_iter_``, ``history_`` for iterative strategies).
+
+    Users call :meth:`optimize`, which validates the inputs once, calls
+    the subclass's ``_optimize(Y, S, metric)`` with
+
+    - ``Y``: boolean ndarray of shape ``(n_samples, n_labels)``;
+    - ``S``: finite float32 or float64 ndarray of the same shape;
+    - ``metric``: a :class:`~skthresh.metrics.FBeta`;
+
+    and checks that it returned a finite array of shape ``(n_labels,)``.
+    Subclasses never re-validate. Labels with no positive or no negative
+    tuning sample are then given the best shared threshold (see
+    :class:`DegenerateLabelWarning`) unless the subclass sets the class
+    attribute ``_learns_thresholds = False`` (fixed thresholds, such as the
+    default strategy).
+
+    A subclass that draws random numbers takes a ``random_state``
+    parameter and derives every generator from it, so that equal seeds
+    give equal thresholds.
+    """
+
+    _learns_thresholds = True
+
+    def optimize(self, Y, scores, metric="f1_micro"):
+        """Learn one threshold per label on a tuning set.
+
+        Parameters
+        ----------
+        Y : {array-like, sparse matrix} of shape (n_samples, n_labels)
+            True 0/1 labels of the tuning samples.
+        scores : array-like or torch tensor of shape (n_samples, n_labels)
+            Scores of the tuning samples; higher means more likely positive.
+        metric : str or FBeta, default="f1_micro"
+            Metric to maximize; see :func:`skthresh.metrics.check_metric`.
+
+        Returns
+        -------
+        thresholds : ndarray of float64 of shape (n_labels,)
+            A sample is positive for label ``j`` when its score is strictly
+            greater than ``thresholds[j]``.
+        """
+        Y, S = check_tuning_data(Y, scores)
+        metric = check_metric(metric)
+        thresholds = np.asarray(self._optimize(Y, S, metric), dtype=np.float64)
+        if thresholds.shape != (S.shape[1],):
+            raise RuntimeError(
+                f"{type(self).__name__}._optimize returned shape "
+                f"{thresholds.shape}; expected ({S.shape[1]},)."
+            )
+        if not np.isfinite(thresholds).all():
+            raise RuntimeError(
+                f"{type(self).__name__}._optimize returned non-finite thresholds."
+            )
+        if self._learns_thresholds:
+            thresholds = _fill_degenerate_labels(thresholds, Y, S, metric)
+        return thresholds
+
+    @abstractmethod
+    def _optimize(self, Y, S, metric):
+        """Return thresholds for validated inputs; see the class docstring."""
+
+
+def _fill_degenerate_labels(thresholds, Y, S, metric):
+    """Give labels with one class only in the tuning data the shared threshold."""
+    from skthresh.strategies._global import best_shared_threshold
+
+    n_pos = Y.sum(axis=0)
+    degenerate = (n_pos == 0) | (n_pos == Y.shape[0])
+    if not degenerate.any():
+        return thresholds
+    shared, _ = best_shared_threshold(Y, S, metric)
+    thresholds = thresholds.copy()
+    thresholds[degenerate] = shared
+    labels = np.flatnonzero(degenerate)
+    shown = ", ".join(map(str, labels[:10])) + (", ..." if labels.size > 10 else "")
+    warnings.warn(
+        f"{labels.size} label(s) have no positive or no negative sample in the "
+        f"tuning data (label indices {shown}); their thresholds were set to the "
+        f"best threshold shared by all labels, {shared:.6g}.",
+        DegenerateLabelWarning,
+        stacklevel=3,
+    )
+    return thresholds

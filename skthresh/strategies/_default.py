@@ -1,0 +1,56 @@
+"""defThresh: a fixed threshold, the baseline every learned threshold must beat."""
+
+import numbers
+
+import numpy as np
+
+from skthresh._validation import check_thresholds
+from skthresh.strategies._base import BaseThresholdStrategy
+
+
+class DefaultThreshold(BaseThresholdStrategy):
+    """Fixed thresholds, learned from nothing (defThresh).
+
+    Parameters
+    ----------
+    threshold : "auto", float or array-like of shape (n_labels,), default="auto"
+        The threshold of every label, or one per label. ``"auto"`` is 0.5
+        when all scores lie in ``[0, 1]`` (probabilities) and 0.0 otherwise
+        (decision scores, whose sign is the base estimator's own decision).
+
+    See Also
+    --------
+    SurrogateThreshold : Thresholds learned by surrogate gradients.
+
+    Examples
+    --------
+    >>> from skthresh.strategies import DefaultThreshold
+    >>> DefaultThreshold().optimize([[0, 1], [1, 0]], [[.2, .9], [.8, .1]])
+    array([0.5, 0.5])
+    >>> DefaultThreshold(0.3).optimize([[0, 1], [1, 0]], [[-2, 3], [1, -1]])
+    array([0.3, 0.3])
+    """
+
+    _learns_thresholds = False
+
+    def __init__(self, threshold="auto"):
+        self.threshold = threshold
+
+    def _optimize(self, Y, S, metric):
+        if isinstance(self.threshold, str):
+            if self.threshold != "auto":
+                raise ValueError(
+                    "threshold must be 'auto', a number or an array of one "
+                    f"threshold per label; got threshold={self.threshold!r}."
+                )
+            return np.full(S.shape[1], default_threshold(S))
+        if isinstance(self.threshold, numbers.Real) and not np.isfinite(
+            self.threshold
+        ):
+            raise ValueError(f"threshold must be finite; got {self.threshold!r}.")
+        return check_thresholds(self.threshold, S.shape[1], name="threshold")
+
+
+def default_threshold(S):
+    """0.5 for scores within ``[0, 1]``, 0.0 for any other scores."""
+    return 0.5 if (S.min() >= 0.0 and S.max() <= 1.0) else 0.0

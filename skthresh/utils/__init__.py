@@ -1,0 +1,3 @@
+"""Utilities for users and developers of threshold strategies."""
+
+__all__ = []

@@ -1,0 +1,26 @@
+"""The one module that imports scikit-learn's private helpers.
+
+An upstream change to these names breaks this file only.
+"""
+
+from sklearn.base import _fit_context
+from sklearn.utils import _safe_indexing
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    RealNotInt,
+    StrOptions,
+    validate_params,
+)
+from sklearn.utils.validation import _num_samples
+
+__all__ = [
+    "HasMethods",
+    "Interval",
+    "RealNotInt",
+    "StrOptions",
+    "_fit_context",
+    "_num_samples",
+    "_safe_indexing",
+    "validate_params",
+]
