@@ -12,7 +12,7 @@ from sklearn.base import (
 )
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
+from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
@@ -115,6 +115,9 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         for an indicator matrix, the label indices ``0..n_labels-1``.
     n_labels_ : int
         Number of labels.
+    n_iter_ : int
+        Iterations run by the strategy (``strategy_.n_iter_``); 1 for
+        strategies that do not iterate.
     n_features_in_ : int
         Number of features seen during fit, when the input has a shape.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -216,6 +219,10 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         return strategy.set_params(**params)
 
     def _check_target(self, y):
+        if not sp.issparse(y):
+            y = np.asarray(y) if not hasattr(y, "iloc") else y
+            if np.asarray(y).dtype.kind == "f":
+                assert_all_finite(y, input_name="y")
         if sp.issparse(y):
             Y = check_indicator(y, name="y")
             self._target_kind = "sparse"
@@ -233,9 +240,16 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                     "least 2 classes."
                 )
             return (y_arr == self.classes_[1]).reshape(-1, 1), y
+        if y_type in ("multiclass-multioutput", "continuous-multioutput"):
+            check_indicator(y, name="y")  # names the values that are not 0/1
         if y_type in ("multilabel-indicator", "binary") and np.ndim(y) == 2:
             Y = check_indicator(y, name="y")
             self.classes_ = np.arange(Y.shape[1])
+            if Y.shape[1] == 1:
+                # One label as a column: the base estimator sees a 1-D target,
+                # which every classifier accepts; predict keeps the column.
+                self._target_kind = "column"
+                return Y, Y[:, 0].astype(np.int64)
             self._target_kind = "dense"
             return Y, y
         raise ValueError(
@@ -268,15 +282,32 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         self : object
             The fitted classifier.
         """
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        X = _check_X(X)
         validate_data(self, X, skip_check_array=True)
+        if _num_samples(X) == 0 or _num_samples(y) == 0:
+            raise ValueError(
+                "Found array with 0 sample(s) while a minimum of 1 is required; "
+                "X and y must hold at least one sample."
+            )
+        frozen = isinstance(self.base_estimator, FrozenEstimator)
+        if not frozen and _num_samples(X) < 2:
+            raise ValueError(
+                f"Got {_num_samples(X)} sample; fit needs at least 2 samples, one "
+                "part to fit the base estimator and one to learn thresholds."
+            )
         Y, y_for_base = self._check_target(y)
         check_consistent_length(X, Y)
         self.n_labels_ = Y.shape[1]
         random_state = check_random_state(self.random_state)
         self.strategy_ = self._make_strategy(random_state)
-        binary = self._target_kind == "binary"
+        binary = self._target_kind in ("binary", "column")
 
-        if isinstance(self.base_estimator, FrozenEstimator):
+        if frozen:
             self.estimator_ = self.base_estimator
             self.response_method_ = resolve_response_method(
                 self.estimator_, self.response_method
@@ -307,8 +338,9 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             binary=binary,
         )
         self.thresholds_ = self.strategy_.optimize(Y_val, scores, self.metric)
+        self.n_iter_ = getattr(self.strategy_, "n_iter_", 1)
 
-        if not isinstance(self.base_estimator, FrozenEstimator):
+        if not frozen:
             if self.refit:
                 self.estimator_ = clone(self.base_estimator).fit(
                     X, y_for_base, **fit_params
@@ -319,13 +351,14 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
 
     def _scores(self, X):
         check_is_fitted(self, "thresholds_")
+        X = _check_X(X)
         validate_data(self, X, skip_check_array=True, reset=False)
         return score_matrix(
             self.estimator_,
             X,
             method=self.response_method_,
             n_labels=self.n_labels_,
-            binary=self._target_kind == "binary",
+            binary=self._target_kind in ("binary", "column"),
         )
 
     def predict(self, X):
@@ -425,6 +458,31 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         tags.input_tags.sparse = base_tags.input_tags.sparse
         tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
         return tags
+
+
+def _check_X(X):
+    """Light checks of X; the base estimator validates the rest.
+
+    Sparse matrices become CSR, which every estimator can index by rows. A
+    1-D numeric array is rejected: it is ambiguous. 1-D arrays of strings
+    stay valid (text pipelines take one document per sample).
+    """
+    if sp.issparse(X):
+        return X if X.format in ("csr", "csc") else X.tocsr()
+    if (
+        not isinstance(X, (np.ndarray, list, tuple))
+        and not hasattr(X, "iloc")
+        and hasattr(X, "__array__")
+    ):
+        X = np.asarray(X)  # array-likes that cannot be indexed by rows
+    ndim = getattr(X, "ndim", None)
+    if ndim == 1 and np.asarray(X).dtype.kind in "biufc":
+        raise ValueError(
+            "Expected a 2D array X of shape (n_samples, n_features), got a 1D "
+            "array instead. Reshape your data with X.reshape(-1, 1) if it has a "
+            "single feature or X.reshape(1, -1) if it is a single sample."
+        )
+    return X
 
 
 def _safe_rows(data, rows):

@@ -1,3 +1,5 @@
 """Utilities for users and developers of threshold strategies."""
 
-__all__ = []
+from skthresh.utils.estimator_checks import check_strategy
+
+__all__ = ["check_strategy"]

@@ -1,0 +1,385 @@
+"""The contract suite every threshold strategy, ours or a user's, passes."""
+
+import itertools
+import numbers
+import warnings
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.utils import check_random_state
+
+from skthresh.metrics import FBeta
+from skthresh.strategies import (
+    BaseThresholdStrategy,
+    DegenerateLabelWarning,
+    get_strategy,
+)
+
+_AVERAGES = ("micro", "macro", "samples")
+_DEFAULT_TOLERANCE = 0.0
+# Slack for floating-point sums when comparing metric values.
+_EPS = 1e-12
+
+
+def check_strategy(strategy, *, random_state=0, brute_force_tolerance=None):
+    """Check that a threshold strategy follows the strategy contract.
+
+    Runs every check of :func:`yield_strategy_checks` on tiny random
+    problems (8 samples, 2 or 3 labels) and raises an ``AssertionError``
+    naming the first check that fails:
+
+    - the output is a finite float64 array of shape ``(n_labels,)`` for the
+      micro, macro and samples F1, and the strategy can be cloned;
+    - two runs with the same ``random_state`` (set on the strategy when it
+      has that parameter) give the same thresholds;
+    - permuting the labels permutes the thresholds: exactly when the
+      strategy's tolerance for that average is 0, otherwise the metric
+      values agree within the tolerance;
+    - the metric of the thresholds is within the tolerance of the best
+      metric over every combination of per-label cuts (brute force), for
+      each average, on scores with and without ties;
+    - a label without positive samples gives finite thresholds and a
+      :class:`~skthresh.strategies.DegenerateLabelWarning`;
+    - NaN scores raise a ``ValueError`` whose message mentions NaN.
+
+    Parameters
+    ----------
+    strategy : BaseThresholdStrategy or str
+        A strategy object (cloned, never modified) or a registered name.
+    random_state : int, RandomState instance or None, default=0
+        Seeds the tiny problems and, through an integer drawn from it, the
+        strategy's own ``random_state`` parameter if it has one.
+    brute_force_tolerance : float, dict or None, default=None
+        Largest allowed shortfall of the strategy's metric from the brute
+        force optimum, one number for every average or a dict keyed by
+        ``"micro"``, ``"macro"`` and ``"samples"``. None reads the
+        strategy's class attribute ``_brute_force_tolerance`` (same forms);
+        a strategy without one is held to 0.0, that is, to be exact.
+
+    Raises
+    ------
+    AssertionError
+        If the strategy breaks the contract.
+
+    See Also
+    --------
+    yield_strategy_checks : The checks, one by one.
+
+    Examples
+    --------
+    >>> from skthresh.strategies import GlobalThreshold
+    >>> from skthresh.utils import check_strategy
+    >>> check_strategy(GlobalThreshold(), brute_force_tolerance=0.3)
+
+    A strategy that ignores the data is far from exact:
+
+    >>> import numpy as np
+    >>> from skthresh.strategies import BaseThresholdStrategy
+    >>> class Median(BaseThresholdStrategy):
+    ...     def _optimize(self, Y, S, metric):
+    ...         return np.median(S, axis=0)
+    >>> check_strategy(Median())  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AssertionError: Median fails check_brute_force: ...
+    """
+    for check in yield_strategy_checks():
+        check(
+            strategy,
+            random_state=random_state,
+            brute_force_tolerance=brute_force_tolerance,
+        )
+
+
+def yield_strategy_checks():
+    """Yield the checks run by :func:`check_strategy`, one function each.
+
+    Each check has the signature
+    ``check(strategy, *, random_state=0, brute_force_tolerance=None)`` with
+    the meaning of :func:`check_strategy`'s parameters, and raises an
+    ``AssertionError`` on failure, so that tests can parametrize over them.
+
+    Yields
+    ------
+    check : callable
+
+    Examples
+    --------
+    >>> from skthresh.utils.estimator_checks import yield_strategy_checks
+    >>> [check.__name__ for check in yield_strategy_checks()]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    ['check_output', 'check_deterministic', 'check_label_permutation',
+     'check_brute_force', 'check_degenerate_label', 'check_nan_scores']
+    """
+    yield check_output
+    yield check_deterministic
+    yield check_label_permutation
+    yield check_brute_force
+    yield check_degenerate_label
+    yield check_nan_scores
+
+
+def check_output(strategy, *, random_state=0, brute_force_tolerance=None):
+    """Finite float64 thresholds of shape (n_labels,), for every average."""
+    strategy, rng = _prepare(strategy, random_state)
+    name = "check_output"
+    clone(strategy).get_params()
+    for n_labels in (1, 3):
+        Y, S = _tiny_problem(rng, n_labels=n_labels)
+        for dtype in (np.float64, np.float32):
+            for average in _AVERAGES:
+                thresholds = clone(strategy).optimize(Y, S.astype(dtype), f"f1_{average}")
+                _assert(
+                    isinstance(thresholds, np.ndarray)
+                    and thresholds.dtype == np.float64
+                    and thresholds.shape == (n_labels,),
+                    strategy,
+                    name,
+                    f"expected a float64 ndarray of shape ({n_labels},); got "
+                    f"{type(thresholds).__name__} "
+                    f"{getattr(thresholds, 'dtype', None)} "
+                    f"{getattr(thresholds, 'shape', None)} ({average} average).",
+                )
+                _assert(
+                    np.isfinite(thresholds).all(),
+                    strategy,
+                    name,
+                    f"non-finite thresholds {thresholds} ({average} average).",
+                )
+
+
+def check_deterministic(strategy, *, random_state=0, brute_force_tolerance=None):
+    """Equal thresholds from two runs with the same ``random_state``."""
+    strategy, rng = _prepare(strategy, random_state)
+    Y, S = _tiny_problem(rng)
+    for average in _AVERAGES:
+        first = clone(strategy).optimize(Y, S, f"f1_{average}")
+        second = clone(strategy).optimize(Y, S, f"f1_{average}")
+        _assert(
+            np.array_equal(first, second),
+            strategy,
+            "check_deterministic",
+            f"two runs gave {first} and {second} ({average} average).",
+        )
+
+
+def check_label_permutation(strategy, *, random_state=0, brute_force_tolerance=None):
+    """Permuted labels give permuted thresholds (or an equal metric)."""
+    strategy, rng = _prepare(strategy, random_state)
+    tolerance = _tolerances(strategy, brute_force_tolerance)
+    Y, S = _tiny_problem(rng)
+    perm = rng.permutation(S.shape[1])
+    while np.array_equal(perm, np.arange(perm.size)):
+        perm = rng.permutation(S.shape[1])
+    for average in _AVERAGES:
+        metric = FBeta(average=average)
+        thresholds = clone(strategy).optimize(Y, S, metric)
+        permuted = clone(strategy).optimize(Y[:, perm], S[:, perm], metric)
+        if tolerance[average] == 0:
+            _assert(
+                np.array_equal(permuted, thresholds[perm]),
+                strategy,
+                "check_label_permutation",
+                f"thresholds {thresholds} permuted by {perm} are "
+                f"{thresholds[perm]}, but the permuted problem gave {permuted} "
+                f"({average} average).",
+            )
+        value = metric.score(Y, S > thresholds)
+        value_perm = metric.score(Y[:, perm], S[:, perm] > permuted)
+        _assert(
+            abs(value - value_perm) <= tolerance[average] + _EPS,
+            strategy,
+            "check_label_permutation",
+            f"the metric is {value:.6f}, and {value_perm:.6f} with permuted "
+            f"labels; allowed difference {tolerance[average]} ({average} "
+            "average).",
+        )
+
+
+def check_brute_force(strategy, *, random_state=0, brute_force_tolerance=None):
+    """Metric within the tolerance of the exhaustive optimum on tiny problems."""
+    strategy, rng = _prepare(strategy, random_state)
+    tolerance = _tolerances(strategy, brute_force_tolerance)
+    problems = [
+        _tiny_problem(rng, n_labels=2),
+        _tiny_problem(rng, n_labels=3),
+        _tiny_problem(rng, n_labels=3, ties=True),
+    ]
+    for Y, S in problems:
+        for average in _AVERAGES:
+            metric = FBeta(average=average)
+            best, _ = brute_force_thresholds(Y, S, metric)
+            best_value = metric.score(Y, S > best)
+            thresholds = clone(strategy).optimize(Y, S, metric)
+            value = metric.score(Y, S > thresholds)
+            _assert(
+                value <= best_value + _EPS,
+                strategy,
+                "check_brute_force",
+                f"metric {value!r} above the exhaustive optimum {best_value!r}; "
+                "the brute force or the metric is wrong.",
+            )
+            _assert(
+                value >= best_value - tolerance[average] - _EPS,
+                strategy,
+                "check_brute_force",
+                f"metric {value:.6f} is below the exhaustive optimum "
+                f"{best_value:.6f} by more than the tolerance "
+                f"{tolerance[average]} ({average} average, scores\n{S},\n"
+                f"labels\n{Y.astype(int)},\nthresholds {thresholds}, best "
+                f"{best}).",
+            )
+
+
+def check_degenerate_label(strategy, *, random_state=0, brute_force_tolerance=None):
+    """A label without positives: finite thresholds and a warning."""
+    strategy, rng = _prepare(strategy, random_state)
+    Y, S = _tiny_problem(rng)
+    Y[:, 1] = False
+    for average in _AVERAGES:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            thresholds = clone(strategy).optimize(Y, S, f"f1_{average}")
+        _assert(
+            any(issubclass(w.category, DegenerateLabelWarning) for w in caught),
+            strategy,
+            "check_degenerate_label",
+            "no DegenerateLabelWarning for a label without positives; got "
+            f"{[w.category.__name__ for w in caught]} ({average} average).",
+        )
+        _assert(
+            thresholds.shape == (S.shape[1],) and np.isfinite(thresholds).all(),
+            strategy,
+            "check_degenerate_label",
+            f"thresholds {thresholds} with a label without positives "
+            f"({average} average).",
+        )
+
+
+def check_nan_scores(strategy, *, random_state=0, brute_force_tolerance=None):
+    """NaN scores raise a ValueError that says so."""
+    strategy, rng = _prepare(strategy, random_state)
+    Y, S = _tiny_problem(rng)
+    S[2, 1] = np.nan
+    try:
+        clone(strategy).optimize(Y, S)
+    except ValueError as exc:
+        _assert(
+            "nan" in str(exc).lower(),
+            strategy,
+            "check_nan_scores",
+            f"the ValueError does not mention NaN: {exc}",
+        )
+    else:
+        raise AssertionError(
+            f"{type(strategy).__name__} fails check_nan_scores: NaN scores "
+            "raised no ValueError."
+        )
+
+
+def brute_force_thresholds(Y, S, metric):
+    """Best per-label thresholds by exhaustive search over all cuts.
+
+    Every label has one cut per distinct score plus one (nothing
+    positive); every combination of cuts is evaluated. For tiny problems
+    only: the cost is the product of the labels' numbers of cuts.
+
+    Parameters
+    ----------
+    Y : array-like of shape (n_samples, n_labels)
+        True 0/1 labels.
+    S : array-like of shape (n_samples, n_labels)
+        Scores.
+    metric : FBeta
+        The metric to maximize.
+
+    Returns
+    -------
+    thresholds : ndarray of float64 of shape (n_labels,)
+        Thresholds of the first best combination found.
+    value : float
+        Their metric value.
+
+    Examples
+    --------
+    >>> from skthresh.metrics import FBeta
+    >>> from skthresh.utils.estimator_checks import brute_force_thresholds
+    >>> Y = [[1, 0], [0, 1], [1, 1], [0, 0]]
+    >>> S = [[.9, .2], [.4, .7], [.6, .5], [.3, .1]]
+    >>> thresholds, value = brute_force_thresholds(Y, S, FBeta())
+    >>> thresholds, value
+    (array([0.5 , 0.35]), 1.0)
+    """
+    Y = np.asarray(Y).astype(bool)
+    S = np.asarray(S, dtype=np.float64)
+    n, n_labels = S.shape
+    cuts = []
+    for j in range(n_labels):
+        levels = np.unique(S[:, j])
+        inner = (levels[:-1] + levels[1:]) / 2.0
+        cuts.append(np.concatenate([[levels[0] - 1.0], inner, [levels[-1]]]))
+    n_combos = int(np.prod([c.size for c in cuts]))
+    if n_combos > 200_000:
+        raise ValueError(
+            f"brute force would evaluate {n_combos} combinations; at most "
+            "200000 are allowed."
+        )
+    combos = np.array(list(itertools.product(*[range(c.size) for c in cuts])))
+    thresholds = np.stack([cuts[j][combos[:, j]] for j in range(n_labels)], axis=1)
+    D = S[None, :, :] > thresholds[:, None, :]
+    axis = 2 if metric.average == "samples" else 1
+    tp = np.logical_and(D, Y[None]).sum(axis=axis)
+    pp = D.sum(axis=axis)
+    pos = np.broadcast_to(Y.sum(axis=axis - 1), tp.shape)
+    values = metric.from_counts(tp, pp, pos)
+    best = int(np.argmax(values))
+    return thresholds[best], float(values[best])
+
+
+def _prepare(strategy, random_state):
+    if isinstance(strategy, str):
+        strategy = get_strategy(strategy)
+    if not isinstance(strategy, BaseThresholdStrategy):
+        raise TypeError(
+            "strategy must be a BaseThresholdStrategy instance or a registered "
+            f"name; got {strategy!r}."
+        )
+    rng = check_random_state(random_state)
+    strategy = clone(strategy)
+    if "random_state" in strategy.get_params(deep=False):
+        strategy.set_params(random_state=int(rng.randint(2**31 - 1)))
+    return strategy, rng
+
+
+def _tolerances(strategy, override):
+    tolerance = override
+    if tolerance is None:
+        tolerance = getattr(strategy, "_brute_force_tolerance", _DEFAULT_TOLERANCE)
+    if isinstance(tolerance, numbers.Real):
+        tolerance = dict.fromkeys(_AVERAGES, float(tolerance))
+    missing = set(_AVERAGES) - set(tolerance)
+    if missing:
+        raise ValueError(
+            f"brute_force_tolerance lacks the averages {sorted(missing)}; got "
+            f"{tolerance!r}."
+        )
+    return {average: float(tolerance[average]) for average in _AVERAGES}
+
+
+def _tiny_problem(rng, n_samples=8, n_labels=3, ties=False):
+    """Labels with at least one positive and one negative, and scores."""
+    Y = rng.uniform(size=(n_samples, n_labels)) < 0.4
+    for j in range(n_labels):
+        if not Y[:, j].any():
+            Y[rng.randint(n_samples), j] = True
+        if Y[:, j].all():
+            Y[rng.randint(n_samples), j] = False
+    S = 0.35 * Y + 0.65 * rng.uniform(size=(n_samples, n_labels))
+    if ties:
+        S = np.round(S * 4) / 4
+    return Y, S
+
+
+def _assert(condition, strategy, check, message):
+    if not condition:
+        raise AssertionError(f"{type(strategy).__name__} fails {check}: {message}")

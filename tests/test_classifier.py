@@ -1,0 +1,363 @@
+"""SurrogateThresholdClassifier as scikit-learn users use it."""
+
+import pickle
+import re
+
+import joblib
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from sklearn.base import clone
+from sklearn.datasets import make_multilabel_classification
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.frozen import FrozenEstimator
+from sklearn.linear_model import LogisticRegression, RidgeClassifierCV
+from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+
+from skthresh import DegenerateLabelWarning, FBeta, SurrogateThresholdClassifier
+from skthresh.datasets import load_yeast
+from skthresh.metrics import f1_score
+from skthresh.strategies import SurrogateThreshold
+
+
+@pytest.fixture(scope="module")
+def yeast_split():
+    X, Y = load_yeast(return_X_y=True)
+    return train_test_split(X, Y, test_size=0.3, random_state=0)
+
+
+@pytest.fixture(scope="module")
+def small():
+    X, Y = make_multilabel_classification(
+        n_samples=300, n_features=10, n_classes=4, random_state=0
+    )
+    return X, Y
+
+
+def _logreg():
+    return OneVsRestClassifier(make_pipeline(StandardScaler(), LogisticRegression()))
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        make_pipeline(
+            StandardScaler(),
+            MLPClassifier(
+                hidden_layer_sizes=(64,),
+                alpha=1.0,
+                max_iter=300,
+                early_stopping=True,
+                random_state=0,
+            ),
+        ),
+        RandomForestClassifier(
+            n_estimators=100, min_samples_leaf=2, random_state=0, n_jobs=2
+        ),
+        _logreg(),
+    ],
+    ids=["mlp", "forest", "logreg"],
+)
+def test_yeast_held_out_f1_beats_default_threshold(base, yeast_split):
+    X_train, X_test, Y_train, Y_test = yeast_split
+    learned = SurrogateThresholdClassifier(base, random_state=0).fit(X_train, Y_train)
+    fixed = SurrogateThresholdClassifier(
+        base, strategy="default", random_state=0
+    ).fit(X_train, Y_train)
+    assert np.all(fixed.thresholds_ == 0.5)
+    f1_learned = f1_score(Y_test, learned.predict(X_test))
+    f1_fixed = f1_score(Y_test, fixed.predict(X_test))
+    assert f1_learned > f1_fixed + 0.005
+
+
+def test_fitted_attributes(small):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(_logreg(), random_state=0).fit(X, Y)
+    assert clf.thresholds_.shape == (4,)
+    assert clf.thresholds_.dtype == np.float64
+    assert clf.n_labels_ == 4
+    assert clf.n_features_in_ == 10
+    assert isinstance(clf.strategy_, SurrogateThreshold)
+    assert clf.strategy_.history_["objective"].shape == (101,)
+    assert clf.n_iter_ == 100
+    assert clf.response_method_ == "predict_proba"
+    np.testing.assert_array_equal(clf.classes_, np.arange(4))
+
+
+def test_predict_is_scores_above_thresholds(small):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(_logreg(), random_state=0).fit(X, Y)
+    proba = clf.predict_proba(X)
+    np.testing.assert_array_equal(clf.predict(X), (proba > clf.thresholds_) * 1)
+    assert clf.predict(X).dtype.kind == "i"
+    np.testing.assert_array_equal(
+        clf.decision_function(X), clf.estimator_.decision_function(X)
+    )
+
+
+def test_tie_is_negative():
+    X = np.array([[0.0], [1.0], [2.0], [3.0]] * 5)
+    y = np.array([0, 0, 1, 1] * 5)
+    clf = SurrogateThresholdClassifier(
+        FrozenEstimator(LogisticRegression().fit(X, y)), strategy="default"
+    ).fit(X, y)
+    proba = clf.predict_proba(X)[:, 1]
+    clf.thresholds_ = proba[2:3].copy()  # exactly the score of sample 2
+    assert clf.predict(X[2:3])[0] == 0
+    assert clf.predict(X[3:4])[0] == 1
+
+
+def test_grid_search_over_slope_changes_thresholds(small):
+    X, Y = small
+    search = GridSearchCV(
+        SurrogateThresholdClassifier(_logreg(), random_state=0),
+        {"slope": [2.0, 500.0]},
+        cv=3,
+    ).fit(X, Y)
+    assert search.best_params_["slope"] in (2.0, 500.0)
+    assert np.isfinite(search.cv_results_["mean_test_score"]).all()
+    flat = SurrogateThresholdClassifier(_logreg(), slope=2.0, random_state=0).fit(X, Y)
+    sharp = SurrogateThresholdClassifier(_logreg(), slope=500.0, random_state=0).fit(
+        X, Y
+    )
+    assert not np.allclose(flat.thresholds_, sharp.thresholds_)
+    assert flat.strategy_.slope == 2.0
+
+
+def test_pipeline_and_cross_val_score(small):
+    X, Y = small
+    pipe = make_pipeline(
+        StandardScaler(), SurrogateThresholdClassifier(_logreg(), random_state=0)
+    )
+    scores = cross_val_score(pipe, X, Y, cv=3)
+    assert scores.shape == (3,)
+    assert np.all((scores > 0.3) & (scores <= 1))
+    # score is the configured metric
+    clf = SurrogateThresholdClassifier(
+        _logreg(), metric="f1_macro", random_state=0
+    ).fit(X, Y)
+    expected = f1_score(Y, clf.predict(X), average="macro")
+    assert clf.score(X, Y) == pytest.approx(expected)
+
+
+def test_clone_and_params(small):
+    clf = SurrogateThresholdClassifier(_logreg(), slope=80.0, random_state=3)
+    cloned = clone(clf)
+    assert cloned.get_params()["slope"] == 80.0
+    assert cloned.get_params()["random_state"] == 3
+    assert "base_estimator__estimator__logisticregression__C" in clf.get_params()
+
+
+@pytest.mark.parametrize("strategy", ["surrogate", "global", "default"])
+def test_pickle_and_joblib_round_trips(strategy, small, tmp_path):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(_logreg(), strategy=strategy, random_state=0)
+    clf.fit(X, Y)
+    expected = clf.predict(X)
+    restored = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(restored.predict(X), expected)
+    np.testing.assert_array_equal(restored.thresholds_, clf.thresholds_)
+    path = tmp_path / "model.joblib"
+    joblib.dump(clf, path)
+    np.testing.assert_array_equal(joblib.load(path).predict(X), expected)
+
+
+def test_fitted_state_holds_no_tensors(small):
+    import torch
+
+    X, Y = small
+    clf = SurrogateThresholdClassifier(_logreg(), random_state=0).fit(X, Y)
+
+    def walk(obj, seen):
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        assert not isinstance(obj, torch.Tensor), "fitted state holds a tensor"
+        if isinstance(obj, dict):
+            for value in obj.values():
+                walk(value, seen)
+        elif isinstance(obj, (list, tuple)):
+            for value in obj:
+                walk(value, seen)
+        elif hasattr(obj, "__dict__"):
+            walk(vars(obj), seen)
+
+    walk(clf, set())
+
+
+def test_random_state_makes_fit_reproducible(small):
+    X, Y = small
+    a = SurrogateThresholdClassifier(_logreg(), random_state=7).fit(X, Y)
+    b = SurrogateThresholdClassifier(_logreg(), random_state=7).fit(X, Y)
+    c = SurrogateThresholdClassifier(_logreg(), random_state=8).fit(X, Y)
+    np.testing.assert_array_equal(a.thresholds_, b.thresholds_)
+    assert not np.array_equal(a.thresholds_, c.thresholds_)
+
+
+def test_frozen_base_is_not_refitted_and_all_data_tunes(small):
+    X, Y = small
+    base = _logreg().fit(X[:150], Y[:150])
+    coef = base.estimators_[0][-1].coef_.copy()
+    clf = SurrogateThresholdClassifier(FrozenEstimator(base), strategy="global")
+    clf.fit(X[150:], Y[150:])
+    assert clf.estimator_.estimator is base
+    np.testing.assert_array_equal(base.estimators_[0][-1].coef_, coef)
+    from skthresh import learn_thresholds
+
+    expected = learn_thresholds(Y[150:], base.predict_proba(X[150:]), strategy="global")
+    np.testing.assert_array_equal(clf.thresholds_, expected)
+
+
+def test_refit_false_keeps_the_model_of_the_training_part(small):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(_logreg(), refit=False, random_state=0)
+    clf.fit(X, Y)
+    refit = SurrogateThresholdClassifier(_logreg(), refit=True, random_state=0)
+    refit.fit(X, Y)
+    np.testing.assert_array_equal(clf.thresholds_, refit.thresholds_)
+    assert not np.allclose(clf.predict_proba(X), refit.predict_proba(X))
+
+
+def test_binary_target_with_string_classes():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3))
+    y = np.where(X[:, 0] + 0.5 * rng.normal(size=200) > 0.8, "yes", "no")
+    clf = SurrogateThresholdClassifier(LogisticRegression(), random_state=0).fit(X, y)
+    pred = clf.predict(X)
+    assert pred.shape == (200,)
+    assert set(pred) <= {"yes", "no"}
+    np.testing.assert_array_equal(clf.classes_, ["no", "yes"])
+    proba = clf.predict_proba(X)[:, 1]
+    np.testing.assert_array_equal(pred == "yes", proba > clf.thresholds_[0])
+
+
+def test_column_target_predicts_a_column(small):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(LogisticRegression(), random_state=0)
+    pred = clf.fit(X, Y[:, :1]).predict(X)
+    assert pred.shape == (X.shape[0], 1)
+
+
+def test_sparse_target_gives_sparse_predictions(small):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(_logreg(), random_state=0)
+    pred = clf.fit(X, sp.csr_matrix(Y)).predict(X)
+    assert sp.issparse(pred)
+    dense = SurrogateThresholdClassifier(_logreg(), random_state=0).fit(X, Y)
+    np.testing.assert_array_equal(pred.toarray(), dense.predict(X))
+
+
+def test_decision_function_only_base(small):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(RidgeClassifierCV(), random_state=0).fit(X, Y)
+    assert clf.response_method_ == "decision_function"
+    assert not hasattr(clf, "predict_proba")
+    scores = clf.decision_function(X)
+    np.testing.assert_array_equal(clf.predict(X), (scores > clf.thresholds_) * 1)
+    # The default threshold for decision scores is 0, the base's own decision.
+    default = SurrogateThresholdClassifier(
+        RidgeClassifierCV(), strategy="default", random_state=0
+    ).fit(X, Y)
+    np.testing.assert_array_equal(default.thresholds_, 0.0)
+
+
+def test_feature_names_are_recorded(small):
+    pd = pytest.importorskip("pandas")
+    X, Y = small
+    frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
+    clf = SurrogateThresholdClassifier(_logreg(), random_state=0).fit(frame, Y)
+    np.testing.assert_array_equal(clf.feature_names_in_, frame.columns)
+
+
+def test_multiclass_target_is_rejected_with_a_hint(small):
+    X, _ = small
+    y = np.arange(X.shape[0]) % 3
+    with pytest.raises(ValueError, match="Only binary classification is supported"):
+        SurrogateThresholdClassifier(LogisticRegression()).fit(X, y)
+    with pytest.raises(ValueError, match="LabelBinarizer"):
+        SurrogateThresholdClassifier(LogisticRegression()).fit(X, y)
+
+
+def test_non_binary_indicator_is_rejected(small):
+    X, Y = small
+    Y = Y.copy()
+    Y[0, 0] = 2
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        SurrogateThresholdClassifier(_logreg()).fit(X, Y)
+
+
+def test_slope_with_a_strategy_without_slope_is_an_error(small):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(_logreg(), strategy="default", slope=10.0)
+    with pytest.raises(ValueError, match=re.escape("slope=10.0 was given")):
+        clf.fit(X, Y)
+
+
+def test_invalid_parameters_name_the_parameter(small):
+    X, Y = small
+    for params, name in [
+        ({"validation_size": 1.5}, "validation_size"),
+        ({"slope": -1.0}, "slope"),
+        ({"learning_rate": 0.0}, "learning_rate"),
+        ({"max_iter": 0}, "max_iter"),
+        ({"response_method": "predict"}, "response_method"),
+    ]:
+        with pytest.raises(ValueError, match=name):
+            SurrogateThresholdClassifier(_logreg(), **params).fit(X, Y)
+    with pytest.raises(ValueError, match="Unknown strategy 'nope'"):
+        SurrogateThresholdClassifier(_logreg(), strategy="nope").fit(X, Y)
+    with pytest.raises(ValueError, match="metric"):
+        SurrogateThresholdClassifier(_logreg(), metric="accuracy").fit(X, Y)
+
+
+def test_base_without_scores_is_rejected(small):
+    X, Y = small
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class OnlyPredict(ClassifierMixin, BaseEstimator):
+        def fit(self, X, y):
+            return self
+
+        def predict(self, X):
+            return np.zeros(len(X))
+
+    with pytest.raises(
+        ValueError, match="OnlyPredict has no predict_proba or decision_function"
+    ):
+        SurrogateThresholdClassifier(OnlyPredict()).fit(X, Y[:, 0])
+    with pytest.raises(ValueError, match="LinearSVC has no predict_proba"):
+        SurrogateThresholdClassifier(
+            LinearSVC(), response_method="predict_proba"
+        ).fit(X, Y[:, 0])
+
+
+def test_label_without_positives_warns_and_falls_back_to_shared_threshold():
+    from skthresh.strategies._global import best_shared_threshold
+
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(400, 5))
+    Y = (X[:, :3] + 0.3 * rng.normal(size=(400, 3)) > 0.5).astype(int)
+    Y[:, 2] = 0
+    Y[:3, 2] = 1  # positives only in the part the base model is fitted on
+    base = _logreg().fit(X[:200], Y[:200])
+    clf = SurrogateThresholdClassifier(FrozenEstimator(base))
+    with pytest.warns(DegenerateLabelWarning, match="label indices 2"):
+        clf.fit(X[200:], Y[200:])
+    assert np.isfinite(clf.thresholds_).all()
+    Y_tune = Y[200:].astype(bool)
+    shared, _ = best_shared_threshold(Y_tune, base.predict_proba(X[200:]), FBeta())
+    assert clf.thresholds_[2] == shared
+
+
+def test_device_cuda_without_cuda_is_a_clear_error(small, monkeypatch):
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    X, Y = small
+    with pytest.raises(ValueError, match="device='cuda'.*CUDA is not available"):
+        SurrogateThresholdClassifier(_logreg(), device="cuda").fit(X, Y)
