@@ -136,18 +136,23 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
 
     Examples
     --------
+    >>> from sklearn.linear_model import LogisticRegression
     >>> from sklearn.model_selection import train_test_split
-    >>> from sklearn.neural_network import MLPClassifier
+    >>> from sklearn.multiclass import OneVsRestClassifier
     >>> from skthresh import SurrogateThresholdClassifier
     >>> from skthresh.datasets import load_yeast
+    >>> from skthresh.metrics import f1_score
     >>> X, Y = load_yeast(return_X_y=True)
     >>> X_train, X_test, Y_train, Y_test = train_test_split(X, Y, random_state=0)
-    >>> mlp = MLPClassifier(hidden_layer_sizes=(64,), max_iter=300, random_state=0)
-    >>> clf = SurrogateThresholdClassifier(mlp, random_state=0).fit(X_train, Y_train)
+    >>> base = OneVsRestClassifier(LogisticRegression(max_iter=1000))
+    >>> clf = SurrogateThresholdClassifier(base, random_state=0).fit(X_train, Y_train)
     >>> clf.thresholds_.shape
     (14,)
-    >>> clf.predict(X_test).shape
+    >>> Y_pred = clf.predict(X_test)
+    >>> Y_pred.shape
     (605, 14)
+    >>> bool(f1_score(Y_test, Y_pred) > f1_score(Y_test, clf.predict_proba(X_test) > 0.5))
+    True
     """
 
     _parameter_constraints: dict = {

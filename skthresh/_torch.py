@@ -1,5 +1,7 @@
 """The boundary with torch: device resolution, tensors in, numpy out."""
 
+import contextlib
+
 import numpy as np
 
 
@@ -63,6 +65,30 @@ def resolve_device(device):
             f"device must be 'cpu', 'cuda' or 'cuda:<index>'; got device={device!r}."
         )
     return resolved
+
+
+@contextlib.contextmanager
+def threads_for(device, work):
+    """Run small CPU work on one torch thread, restoring the setting after.
+
+    Waking a pool of threads costs more than a step of a few ten thousand
+    operations, and much more on a busy machine, where it can wait for a
+    time slice. Larger work, and work on a GPU, keep the user's setting.
+    """
+    import torch
+
+    if device.type != "cpu" or work >= _SMALL_WORK:
+        yield
+        return
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(previous)
+
+
+_SMALL_WORK = 200_000
 
 
 def as_tensor(array, *, dtype, device):

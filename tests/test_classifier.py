@@ -267,7 +267,8 @@ def test_decision_function_only_base(small):
 
 
 def test_feature_names_are_recorded(small):
-    pd = pytest.importorskip("pandas")
+    import pandas as pd
+
     X, Y = small
     frame = pd.DataFrame(X, columns=[f"f{i}" for i in range(X.shape[1])])
     clf = SurrogateThresholdClassifier(_logreg(), random_state=0).fit(frame, Y)

@@ -16,14 +16,34 @@ class DegenerateLabelWarning(UserWarning):
     Such a label gives a strategy nothing to learn from: every threshold
     above (or below) all its scores is equally good on the tuning data. Its
     threshold is set to the best threshold shared by all labels instead.
+
+    Examples
+    --------
+    >>> import warnings
+    >>> from skthresh import DegenerateLabelWarning, learn_thresholds
+    >>> Y = [[1, 0], [0, 0], [1, 0], [0, 0]]
+    >>> S = [[.9, .2], [.3, .7], [.6, .5], [.2, .1]]
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     thresholds = learn_thresholds(Y, S, strategy="global")
+    >>> caught[0].category is DegenerateLabelWarning
+    True
     """
 
 
 class BaseThresholdStrategy(BaseEstimator):
-    """Base class of threshold strategies.
+    """Base class of threshold strategies, stating the contract they follow.
 
-    The contract
-    ------------
+    Subclass it and implement ``_optimize`` to write a strategy; register it
+    with :func:`~skthresh.strategies.register_strategy` to use it by name.
+
+    See Also
+    --------
+    skthresh.utils.estimator_checks.check_strategy : The contract as tests.
+    register_strategy : Make a strategy available by name.
+
+    Notes
+    -----
     A strategy turns a tuning set, a 0/1 matrix ``Y`` and a score matrix
     ``S`` of shape ``(n_samples, n_labels)``, into one threshold per label,
     with the decision rule ``S > thresholds`` (a score equal to its
@@ -49,6 +69,19 @@ class BaseThresholdStrategy(BaseEstimator):
     A subclass that draws random numbers takes a ``random_state``
     parameter and derives every generator from it, so that equal seeds
     give equal thresholds.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skthresh.strategies import BaseThresholdStrategy
+    >>> class Quantile(BaseThresholdStrategy):
+    ...     def __init__(self, q=0.9):
+    ...         self.q = q
+    ...     def _optimize(self, Y, S, metric):
+    ...         return np.quantile(S, self.q, axis=0)
+    >>> Y, S = [[0, 1], [1, 0], [1, 1]], [[.2, .9], [.8, .1], [.7, .6]]
+    >>> Quantile(q=0.5).optimize(Y, S)
+    array([0.7, 0.6])
     """
 
     _learns_thresholds = True

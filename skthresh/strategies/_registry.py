@@ -59,6 +59,16 @@ def unregister_strategy(name):
     ----------
     name : str
         A registered name.
+
+    Examples
+    --------
+    >>> from skthresh.strategies import (
+    ...     DefaultThreshold, available_strategies, register_strategy,
+    ...     unregister_strategy)
+    >>> register_strategy("fixed", DefaultThreshold)
+    >>> unregister_strategy("fixed")
+    >>> "fixed" in available_strategies()
+    False
     """
     if name not in _REGISTRY:
         raise ValueError(f"No strategy is registered as {name!r}.")
@@ -66,11 +76,12 @@ def unregister_strategy(name):
 
 
 def available_strategies():
-    """Names of the registered strategies, sorted.
+    """Return the names of the registered strategies, sorted.
 
     Returns
     -------
     names : list of str
+        The names accepted by ``strategy=``.
 
     Examples
     --------
@@ -95,6 +106,13 @@ def get_strategy(strategy, **params):
     Returns
     -------
     strategy : BaseThresholdStrategy
+        A new, unfitted strategy.
+
+    Examples
+    --------
+    >>> from skthresh.strategies import get_strategy
+    >>> get_strategy("surrogate", slope=100.0).slope
+    100.0
     """
     if isinstance(strategy, str):
         if strategy not in _REGISTRY:

@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from skthresh._torch import resolve_device
+from skthresh._torch import resolve_device, threads_for
 from skthresh._validation import check_thresholds
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._default import default_threshold
@@ -231,6 +231,23 @@ class SurrogateThreshold(BaseThresholdStrategy):
         else:
             opt = torch.optim.SGD(params, lr=self.learning_rate)
 
+        with threads_for(device, problem.step_work):
+            objective, elapsed, best = self._descend(problem, phi, slope, opt, metric)
+        best_value, best_theta, best_iter = best
+        self.n_iter_ = self.max_iter
+        self.objective_ = float(best_value)
+        self.best_iter_ = best_iter
+        self.history_ = {
+            "objective": np.asarray(objective, dtype=np.float64),
+            "elapsed": np.asarray(elapsed, dtype=np.float64),
+        }
+        self.slopes_ = (slope.detach() / scale).to("cpu", torch.float64).numpy()
+        return best_theta.to("cpu", torch.float64).numpy()
+
+    def _descend(self, problem, phi, slope, opt, metric):
+        import torch
+
+        scale = self.scale_
         objective, elapsed = [], []
         best_value, best_theta, best_iter = -np.inf, None, 0
         start = time.perf_counter()
@@ -255,15 +272,7 @@ class SurrogateThreshold(BaseThresholdStrategy):
                 with torch.no_grad():
                     slope.clamp_(min=1e-3)
 
-        self.n_iter_ = self.max_iter
-        self.objective_ = float(best_value)
-        self.best_iter_ = best_iter
-        self.history_ = {
-            "objective": np.asarray(objective, dtype=np.float64),
-            "elapsed": np.asarray(elapsed, dtype=np.float64),
-        }
-        self.slopes_ = (slope.detach() / scale).to("cpu", torch.float64).numpy()
-        return best_theta.to("cpu", torch.float64).numpy()
+        return objective, elapsed, (best_value, best_theta, best_iter)
 
     def _report(self, it, value, best, elapsed):
         if not self.verbose:
@@ -344,6 +353,7 @@ class _SortedProblem:
         del order, Yt
         self.cum = cum
         self.n = S.shape[0]
+        self.step_work = S.shape[1] * _EDGES.size
         self.pos = cum[:, -1].to(torch.float64)
         k, kx = _bin_kernels(_EDGES)
         self.u = torch.as_tensor(_EDGES, dtype=torch.float32, device=device)
@@ -414,6 +424,7 @@ class _DenseProblem:
         self.torch = torch
         self.S = torch.as_tensor(S, dtype=torch.float32).to(device)
         self.Y = torch.as_tensor(Y, dtype=torch.float32).to(device)
+        self.step_work = S.size
 
     def value_and_grad(self, theta, slope, metric):
         theta = theta.detach().requires_grad_()
