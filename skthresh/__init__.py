@@ -2,6 +2,7 @@
 
 from skthresh._api import apply_thresholds, learn_thresholds
 from skthresh._classifier import SurrogateThresholdClassifier
+from skthresh._show_versions import show_versions
 from skthresh.metrics import FBeta
 from skthresh.strategies import (
     DegenerateLabelWarning,
@@ -20,5 +21,6 @@ __all__ = sorted(
         "available_strategies",
         "learn_thresholds",
         "register_strategy",
+        "show_versions",
     ]
 )
