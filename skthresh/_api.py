@@ -90,13 +90,21 @@ def apply_thresholds(scores, thresholds):
     if is_tensor(scores):
         import torch
 
-        n_labels = scores.shape[-1] if scores.ndim == 2 else 1
-        theta = check_thresholds(thresholds, n_labels)
-        if not torch.isfinite(scores).all():
-            raise ValueError("scores must be finite; found NaN or infinite values.")
         if scores.ndim not in (1, 2):
             raise ValueError(
-                f"scores must be a 1-D or 2-D tensor; got shape {tuple(scores.shape)}."
+                "scores must be a 1-D or 2-D tensor of shape (n_samples, n_labels); "
+                f"got a {scores.ndim}-D tensor with shape {tuple(scores.shape)}."
+            )
+        n_labels = scores.shape[-1] if scores.ndim == 2 else 1
+        theta = check_thresholds(thresholds, n_labels)
+        finite = torch.isfinite(scores)
+        if not finite.all():
+            bad = torch.nonzero(~finite.reshape(len(scores), -1))[0].tolist()
+            n_nan = int(torch.isnan(scores).sum())
+            n_inf = int((~finite).sum()) - n_nan
+            raise ValueError(
+                f"scores must be finite; found {n_nan} NaN and {n_inf} infinite "
+                f"value(s), the first at row {bad[0]}, label {bad[1]}."
             )
         theta_t = torch.as_tensor(theta, dtype=torch.float64, device=scores.device)
         if scores.ndim == 1:

@@ -92,9 +92,14 @@ _SMALL_WORK = 200_000
 
 
 def as_tensor(array, *, dtype, device):
-    """Copy a numpy array (or tensor) to ``device`` with ``dtype``."""
+    """Copy a numpy array (or move a tensor) to ``device`` with ``dtype``.
+
+    Read-only or non-contiguous arrays (pandas gives read-only ones) are
+    copied first: torch cannot share their memory.
+    """
     import torch
 
-    return torch.as_tensor(np.asarray(array) if not is_tensor(array) else array).to(
-        device=device, dtype=dtype
-    )
+    if is_tensor(array):
+        return array.detach().to(device=device, dtype=dtype)
+    array = np.require(array, requirements=["C_CONTIGUOUS", "WRITEABLE"])
+    return torch.as_tensor(array).to(device=device, dtype=dtype)

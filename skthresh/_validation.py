@@ -86,7 +86,14 @@ def check_indicator(Y, *, name="Y"):
     -------
     Y : ndarray of bool of shape (n_samples, n_labels)
     """
-    Y = _to_array(Y)
+    try:
+        Y = _to_array(Y)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be a 0/1 indicator matrix of shape (n_samples, n_labels) "
+            f"and could not be read as one ({exc}). For lists of label names per "
+            "sample, binarize with sklearn.preprocessing.MultiLabelBinarizer."
+        ) from exc
     if Y.ndim == 1:
         Y = Y.reshape(-1, 1)
     if Y.ndim != 2:
@@ -152,7 +159,15 @@ def check_thresholds(thresholds, n_labels, *, name="thresholds"):
     """
     if isinstance(thresholds, numbers.Real) and not isinstance(thresholds, bool):
         thresholds = np.full(n_labels, float(thresholds))
-    theta = np.asarray(to_numpy(thresholds), dtype=np.float64)
+    try:
+        theta = np.asarray(to_numpy(thresholds), dtype=np.float64)
+        if thresholds is None or isinstance(thresholds, (str, bool)):
+            raise TypeError
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"{name} must be a number or an array of {n_labels} numbers, one per "
+            f"label; got {thresholds!r}."
+        ) from exc
     if theta.ndim == 0:
         theta = np.full(n_labels, float(theta))
     if theta.shape != (n_labels,):

@@ -29,6 +29,20 @@ def data():
     return X, Y
 
 
+@pytest.fixture(scope="module")
+def fitted(data):
+    """Estimators fitted on ``data``, once per name for the whole module."""
+    X, Y = data
+    cache = {}
+
+    def get(name):
+        if name not in cache:
+            cache[name] = ALL[name]().fit(X, Y)
+        return cache[name]
+
+    return get
+
+
 def _mlp():
     # lbfgs converges on this small problem well before max_iter: no
     # ConvergenceWarning.
@@ -40,9 +54,7 @@ def _mlp():
 # Estimators whose predict_proba is one (n_samples, n_labels) array.
 ARRAY_PROBA = {
     "MLPClassifier": _mlp,
-    "OneVsRest(LogisticRegression)": lambda: OneVsRestClassifier(
-        LogisticRegression()
-    ),
+    "OneVsRest(LogisticRegression)": lambda: OneVsRestClassifier(LogisticRegression()),
     "ClassifierChain(LogisticRegression)": lambda: ClassifierChain(
         LogisticRegression(), random_state=0
     ),
@@ -75,13 +87,12 @@ CONSTANT_OK = {
         KNeighborsClassifier(n_neighbors=5)
     ),
 }
-DECISION = {
-    "OneVsRest(LogisticRegression)": ARRAY_PROBA["OneVsRest(LogisticRegression)"],
-    "ClassifierChain(LogisticRegression)": ARRAY_PROBA[
-        "ClassifierChain(LogisticRegression)"
-    ],
-    "RidgeClassifierCV": RidgeClassifierCV,
-}
+ALL = {**ARRAY_PROBA, **LIST_PROBA, "RidgeClassifierCV": RidgeClassifierCV}
+DECISION = [
+    "OneVsRest(LogisticRegression)",
+    "ClassifierChain(LogisticRegression)",
+    "RidgeClassifierCV",
+]
 
 
 def _check_scores(S, n_samples, n_labels=N_LABELS):
@@ -92,9 +103,9 @@ def _check_scores(S, n_samples, n_labels=N_LABELS):
 
 
 @pytest.mark.parametrize("name", list(ARRAY_PROBA))
-def test_array_predict_proba(name, data):
-    X, Y = data
-    est = ARRAY_PROBA[name]().fit(X, Y)
+def test_array_predict_proba(name, data, fitted):
+    X, _ = data
+    est = fitted(name)
     assert resolve_response_method(est, "auto") == "predict_proba"
     S = score_matrix(est, X, method="predict_proba", n_labels=N_LABELS, binary=False)
     _check_scores(S, len(X))
@@ -102,9 +113,9 @@ def test_array_predict_proba(name, data):
 
 
 @pytest.mark.parametrize("name", list(LIST_PROBA))
-def test_list_predict_proba(name, data):
-    X, Y = data
-    est = LIST_PROBA[name]().fit(X, Y)
+def test_list_predict_proba(name, data, fitted):
+    X, _ = data
+    est = fitted(name)
     assert resolve_response_method(est, "auto") == "predict_proba"
     S = score_matrix(est, X, method="predict_proba", n_labels=N_LABELS, binary=False)
     _check_scores(S, len(X))
@@ -147,10 +158,10 @@ def test_constant_label_with_boolean_and_float_targets(data):
         assert_array_equal(S[:, 1], est.predict_proba(X)[1][:, 1])
 
 
-@pytest.mark.parametrize("name", list(DECISION))
-def test_multilabel_decision_function(name, data):
-    X, Y = data
-    est = DECISION[name]().fit(X, Y)
+@pytest.mark.parametrize("name", DECISION)
+def test_multilabel_decision_function(name, data, fitted):
+    X, _ = data
+    est = fitted(name)
     S = score_matrix(
         est, X, method="decision_function", n_labels=N_LABELS, binary=False
     )
@@ -159,9 +170,8 @@ def test_multilabel_decision_function(name, data):
     assert resolve_response_method(est, "decision_function") == "decision_function"
 
 
-def test_ridge_classifier_has_decision_function_only(data):
-    X, Y = data
-    est = RidgeClassifierCV().fit(X, Y)
+def test_ridge_classifier_has_decision_function_only(fitted):
+    est = fitted("RidgeClassifierCV")
     assert resolve_response_method(est, "auto") == "decision_function"
     with pytest.raises(ValueError, match="RidgeClassifierCV has no predict_proba"):
         resolve_response_method(est, "predict_proba")
@@ -229,23 +239,23 @@ def test_single_label_decision_function_as_1d(binary_data):
     "name", ["OneVsRest(LogisticRegression)", "RandomForestClassifier"]
 )
 @pytest.mark.parametrize("n_labels", [N_LABELS - 1, N_LABELS + 1])
-def test_wrong_label_count(name, n_labels, data):
-    X, Y = data
-    est = {**ARRAY_PROBA, **LIST_PROBA}[name]().fit(X, Y)
+def test_wrong_label_count(name, n_labels, data, fitted):
+    X, _ = data
+    est = fitted(name)
     with pytest.raises(ValueError, match=rf"{n_labels} label\(s\)"):
         score_matrix(est, X, method="predict_proba", n_labels=n_labels, binary=False)
 
 
-def test_wrong_label_count_decision_function(data):
-    X, Y = data
-    est = RidgeClassifierCV().fit(X, Y)
+def test_wrong_label_count_decision_function(data, fitted):
+    X, _ = data
+    est = fitted("RidgeClassifierCV")
     with pytest.raises(ValueError, match=r"scores of shape \(100, 4\).*3 label\(s\)"):
         score_matrix(est, X, method="decision_function", n_labels=3, binary=False)
 
 
-def test_multilabel_estimator_as_binary_is_refused(data):
-    X, Y = data
-    est = OneVsRestClassifier(LogisticRegression()).fit(X, Y)
+def test_multilabel_estimator_as_binary_is_refused(data, fitted):
+    X, _ = data
+    est = fitted("OneVsRest(LogisticRegression)")
     with pytest.raises(ValueError, match=r"binary target"):
         score_matrix(est, X, method="predict_proba", n_labels=1, binary=True)
 

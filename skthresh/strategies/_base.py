@@ -64,7 +64,9 @@ class BaseThresholdStrategy(BaseEstimator):
     tuning sample are then given the best shared threshold (see
     :class:`DegenerateLabelWarning`) unless the subclass sets the class
     attribute ``_learns_thresholds = False`` (fixed thresholds, such as the
-    default strategy).
+    default strategy); a strategy's ``objective_``, if it has one, is then
+    recomputed for the thresholds returned, while ``history_`` keeps the
+    values seen during the search.
 
     A subclass that draws random numbers takes a ``random_state``
     parameter and derives every generator from it, so that equal seeds
@@ -117,7 +119,11 @@ class BaseThresholdStrategy(BaseEstimator):
                 f"{type(self).__name__}._optimize returned non-finite thresholds."
             )
         if self._learns_thresholds:
-            thresholds = _fill_degenerate_labels(thresholds, Y, S, metric)
+            filled = _fill_degenerate_labels(thresholds, Y, S, metric)
+            if filled is not thresholds and hasattr(self, "objective_"):
+                # The objective describes the thresholds actually returned.
+                self.objective_ = metric.score(Y, S > filled)
+            thresholds = filled
         return thresholds
 
     @abstractmethod

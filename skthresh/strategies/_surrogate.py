@@ -5,11 +5,11 @@ import time
 
 import numpy as np
 
-from skthresh._torch import resolve_device, threads_for
+from skthresh._torch import as_tensor, resolve_device, threads_for
 from skthresh._validation import check_thresholds
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._default import default_threshold
-from skthresh.strategies._global import best_shared_threshold
+from skthresh.strategies._global import best_shared_threshold, midpoint
 
 
 class SurrogateThreshold(BaseThresholdStrategy):
@@ -28,11 +28,12 @@ class SurrogateThreshold(BaseThresholdStrategy):
 
     Parameters
     ----------
-    slope : float, default=50.0
-        Sharpness of the surrogate, in units of ``scale``: large values make
-        the surrogate gradient local, small values smooth it out. Any value
-        from 20 to 1000 works on probabilities and decision scores alike
-        with the default ``scale``.
+    slope : float, default=200.0
+        Sharpness of the surrogate, relative to the spread of each label's
+        scores (see ``scale``): large values make the surrogate gradient
+        local, small values smooth it out. With the defaults, any value from
+        20 to 1000 lands within a point of micro-F1 of the best, on
+        probabilities and logits alike (see the benchmarks).
     learning_rate : float, default=0.01
         Step size of the optimizer, in units of ``scale``.
     max_iter : int, default=100
@@ -52,12 +53,20 @@ class SurrogateThreshold(BaseThresholdStrategy):
         Whether the slope is a per-label parameter learned with the
         thresholds, as in the paper's reference code (True there). The
         slope gradient has the same surrogate form.
+    transform : {"auto", "logit", "none"}, default="auto"
+        Monotone map applied to the scores before the descent. ``"logit"``
+        turns probabilities into logits, where scores crowded near 0 or 1
+        spread out and the same step size suits every label; thresholds map
+        back exactly, without changing a decision. ``"auto"`` is ``"logit"``
+        for scores within ``[0, 1]`` and ``"none"`` otherwise.
     scale : "auto" or float, default="auto"
-        Unit of ``slope`` and ``learning_rate``. ``"auto"`` is 1.0 for scores
-        within ``[0, 1]`` (probabilities: the paper's setting) and the spread
-        between the 0.5% and 99.5% quantiles of the scores otherwise
-        (decision scores, logits), so that the same hyper-parameters suit
-        both. ``scale=1.0`` uses the raw score units.
+        Units of ``learning_rate`` and ``slope`` (in transformed scores).
+        ``"auto"``: the learning rate is relative to the spread between the
+        0.5% and 99.5% quantiles of all scores, and each label's slope to
+        the spread between the 5% and 95% quantiles of its own scores, so
+        that one setting suits labels of any score distribution. A number
+        uses it for both, for every label; ``scale=1.0`` with
+        ``transform="none"`` is the raw score units of the paper.
     mode : {"auto", "sorted", "dense"}, default="auto"
         How counts and surrogate gradients are computed. ``"sorted"`` sorts
         each label's scores once; every step then reads exact counts at the
@@ -86,10 +95,12 @@ class SurrogateThreshold(BaseThresholdStrategy):
         (``n_iter_ + 1`` values), and ``"elapsed"``, seconds since the start
         of the descent at each of those points.
     scale_ : float
-        The scale used.
+        Unit of the learning rate, in transformed score units.
+    transform_ : object
+        The transform used; ``transform_.name`` is ``"logit"`` or ``"none"``.
     slopes_ : ndarray of shape (n_labels,)
-        Final slope of each label in score units (``slope / scale_``, learned
-        when ``learn_slope=True``).
+        Final slope of each label in transformed score units (learned when
+        ``learn_slope=True``).
 
     See Also
     --------
@@ -98,10 +109,17 @@ class SurrogateThreshold(BaseThresholdStrategy):
 
     Notes
     -----
-    The reference configuration of the paper (slope 50 learned per label,
-    start 0.3, Adam with learning rate 0.01, 100 full-batch epochs, autograd
-    over the full matrix) is
-    ``SurrogateThreshold(init=0.3, learn_slope=True, scale=1.0, mode="dense")``.
+    The reference configuration of the paper (slope 50 in raw probability
+    units, learned per label, start 0.3, Adam with learning rate 0.01, 100
+    full-batch epochs, autograd over the full matrix) is
+    ``SurrogateThreshold(slope=50, init=0.3, learn_slope=True,
+    transform="none", scale=1.0, mode="dense")``.
+
+    The defaults differ from it where we measured better: the logit
+    transform, per-label slope units, the start at the best shared
+    threshold, and the sorted formulation. On the simulated AudioSet-like
+    problem they reach higher tuning and test micro-F1, and only they keep
+    the result within a point whatever the slope from 20 to 1000.
 
     References
     ----------
@@ -125,12 +143,13 @@ class SurrogateThreshold(BaseThresholdStrategy):
     def __init__(
         self,
         *,
-        slope=50.0,
+        slope=200.0,
         learning_rate=0.01,
         max_iter=100,
         init="global",
         optimizer="adam",
         learn_slope=False,
+        transform="auto",
         scale="auto",
         mode="auto",
         device="cpu",
@@ -142,6 +161,7 @@ class SurrogateThreshold(BaseThresholdStrategy):
         self.init = init
         self.optimizer = optimizer
         self.learn_slope = learn_slope
+        self.transform = transform
         self.scale = scale
         self.mode = mode
         self.device = device
@@ -173,8 +193,12 @@ class SurrogateThreshold(BaseThresholdStrategy):
             )
         if self.mode not in ("auto", "sorted", "dense"):
             raise ValueError(
-                "mode must be 'auto', 'sorted' or 'dense'; got "
-                f"mode={self.mode!r}."
+                f"mode must be 'auto', 'sorted' or 'dense'; got mode={self.mode!r}."
+            )
+        if self.transform not in ("auto", "logit", "none"):
+            raise ValueError(
+                "transform must be 'auto', 'logit' or 'none'; got "
+                f"transform={self.transform!r}."
             )
         if not (
             self.scale == "auto"
@@ -206,8 +230,15 @@ class SurrogateThreshold(BaseThresholdStrategy):
 
         self._check_params()
         device = resolve_device(self.device)
-        self.scale_ = resolve_scale(S) if self.scale == "auto" else float(self.scale)
         theta0 = self._initial_thresholds(Y, S, metric)
+        is_proba = bool(S.min() >= 0.0 and S.max() <= 1.0)
+        if self.transform == "logit" and not is_proba:
+            raise ValueError(
+                "transform='logit' needs scores within [0, 1] (probabilities); "
+                "use transform='none' or 'auto' for decision scores."
+            )
+        use_logit = self.transform == "logit" or (self.transform == "auto" and is_proba)
+        self.transform_ = _LogitTransform(S) if use_logit else _Identity()
         dense = self.mode == "dense" or (
             self.mode == "auto" and metric.average == "samples"
         )
@@ -216,23 +247,27 @@ class SurrogateThreshold(BaseThresholdStrategy):
                 "mode='sorted' cannot optimize a samples average, whose counts "
                 "are per sample; use mode='auto' or 'dense'."
             )
-        problem = (_DenseProblem if dense else _SortedProblem)(Y, S, device)
+        problem_class = _DenseProblem if dense else _SortedProblem
+        problem = problem_class(Y, S, device, self.transform_)
 
-        scale = self.scale_
-        f32 = torch.float32
-        phi = torch.nn.Parameter(torch.as_tensor(theta0 / scale, dtype=f32, device=device))
-        slope = torch.nn.Parameter(
-            torch.full((S.shape[1],), float(self.slope), dtype=f32, device=device),
-            requires_grad=bool(self.learn_slope),
-        )
-        params = [phi, slope] if self.learn_slope else [phi]
-        if self.optimizer == "adam":
-            opt = torch.optim.Adam(params, lr=self.learning_rate)
+        if self.scale == "auto":
+            lr_unit = resolve_scale(problem.sample_values())
+            kernel_unit = problem.label_spreads(fallback=lr_unit)
         else:
-            opt = torch.optim.SGD(params, lr=self.learning_rate)
+            lr_unit = float(self.scale)
+            kernel_unit = torch.full((S.shape[1],), lr_unit, dtype=torch.float32)
+        self.scale_ = lr_unit
+        kernel_unit = kernel_unit.to(device)
 
+        start = self.transform_.forward(theta0)
+        phi = torch.as_tensor(start / lr_unit, dtype=torch.float32, device=device)
+        slope = torch.full(
+            (S.shape[1],), float(self.slope), dtype=torch.float32, device=device
+        )
         with threads_for(device, problem.step_work):
-            objective, elapsed, best = self._descend(problem, phi, slope, opt, metric)
+            objective, elapsed, best = self._descend(
+                problem, phi, slope, lr_unit, kernel_unit, metric
+            )
         best_value, best_theta, best_iter = best
         self.n_iter_ = self.max_iter
         self.objective_ = float(best_value)
@@ -241,21 +276,19 @@ class SurrogateThreshold(BaseThresholdStrategy):
             "objective": np.asarray(objective, dtype=np.float64),
             "elapsed": np.asarray(elapsed, dtype=np.float64),
         }
-        self.slopes_ = (slope.detach() / scale).to("cpu", torch.float64).numpy()
-        return best_theta.to("cpu", torch.float64).numpy()
+        self.slopes_ = (slope / kernel_unit).to("cpu", torch.float64).numpy()
+        return problem.to_original(best_theta)
 
-    def _descend(self, problem, phi, slope, opt, metric):
-        import torch
-
-        scale = self.scale_
+    def _descend(self, problem, phi, slope, lr_unit, kernel_unit, metric):
+        optimizer = _Adam(self.learning_rate) if self.optimizer == "adam" else None
         objective, elapsed = [], []
         best_value, best_theta, best_iter = -np.inf, None, 0
         start = time.perf_counter()
         for it in range(self.max_iter + 1):
-            with torch.no_grad():
-                theta = phi * scale
-                slope_eff = slope / scale
-            value, d_theta, d_slope = problem.value_and_grad(theta, slope_eff, metric)
+            theta = phi * lr_unit
+            value, d_theta, d_slope = problem.value_and_grad(
+                theta, slope / kernel_unit, metric
+            )
             objective.append(value)
             elapsed.append(time.perf_counter() - start)
             if value > best_value:
@@ -263,15 +296,19 @@ class SurrogateThreshold(BaseThresholdStrategy):
             self._report(it, value, best_value, elapsed[-1])
             if it == self.max_iter:
                 break
-            opt.zero_grad()
-            phi.grad = -d_theta * scale  # ascend the metric
+            # Ascend the metric: the loss is -F.
+            grads = [-d_theta * lr_unit]
+            params = [phi]
             if self.learn_slope:
-                slope.grad = -d_slope / scale
-            opt.step()
+                grads.append(-d_slope / kernel_unit)
+                params.append(slope)
+            if optimizer is None:
+                for p, g in zip(params, grads):
+                    p -= self.learning_rate * g
+            else:
+                optimizer.step(params, grads)
             if self.learn_slope:
-                with torch.no_grad():
-                    slope.clamp_(min=1e-3)
-
+                slope.clamp_(min=1e-3)
         return objective, elapsed, (best_value, best_theta, best_iter)
 
     def _report(self, it, value, best, elapsed):
@@ -334,18 +371,94 @@ def _bin_kernels(edges):
     return k, kx
 
 
+class _Adam:
+    """Adam (betas 0.9, 0.999, eps 1e-8) on plain tensors.
+
+    Written out because creating ``torch.optim.Adam`` imports torch's
+    compiler stack, seconds of start-up for a few lines of arithmetic.
+    """
+
+    def __init__(self, lr, betas=(0.9, 0.999), eps=1e-8):
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.t = 0
+        self.moments = None
+
+    def step(self, params, grads):
+        b1, b2 = self.betas
+        if self.moments is None:
+            self.moments = [(g * 0, g * 0) for g in grads]
+        self.t += 1
+        for p, g, (m, v) in zip(params, grads, self.moments):
+            m.mul_(b1).add_(g, alpha=1 - b1)
+            v.mul_(b2).addcmul_(g, g, value=1 - b2)
+            m_hat = m / (1 - b1**self.t)
+            v_hat = v / (1 - b2**self.t)
+            p -= self.lr * m_hat / (v_hat.sqrt() + self.eps)
+
+
+class _Identity:
+    """Scores used as they are."""
+
+    name = "none"
+
+    def forward(self, x):
+        return np.asarray(x, dtype=np.float64)
+
+    def inverse(self, x):
+        return np.asarray(x, dtype=np.float64)
+
+
+class _LogitTransform:
+    """Probabilities seen as logits, where a threshold's moves are better scaled.
+
+    The logit is increasing, so ``p > t`` exactly when ``logit(p) >
+    logit(t)``: thresholds learned on logits map back without changing a
+    decision. Exact 0 and 1 (tree models give many) are clipped to half the
+    smallest non-zero score and its mirror, so they stay next to the other
+    scores instead of at minus or plus infinity.
+    """
+
+    name = "logit"
+
+    def __init__(self, S):
+        inside = S[(S > 0) & (S < 1)]
+        smallest = (
+            min(float(inside.min()), 1 - float(inside.max())) if inside.size else 0.5
+        )
+        self.eps = max(min(smallest / 2, 1e-3), 1e-12)
+
+    def forward(self, x):
+        from scipy.special import logit
+
+        x = np.clip(np.asarray(x, dtype=np.float64), self.eps, 1 - self.eps)
+        return logit(x)
+
+    def inverse(self, x):
+        from scipy.special import expit
+
+        return expit(np.asarray(x, dtype=np.float64))
+
+
 class _SortedProblem:
     """Exact counts and integrated surrogate gradients from sorted scores."""
 
-    def __init__(self, Y, S, device):
+    def __init__(self, Y, S, device, transform):
         import torch
 
         self.torch = torch
-        St = torch.as_tensor(np.ascontiguousarray(S.T), dtype=torch.float32)
-        St = St.to(device)
-        self.values, order = torch.sort(St, dim=1)
+        St = as_tensor(S.T, dtype=torch.float32, device=device)
+        self.original, order = torch.sort(St, dim=1)
         del St
-        Yt = torch.as_tensor(np.ascontiguousarray(Y.T)).to(device)
+        if transform.name == "none":
+            self.values = self.original
+        else:
+            # Applied to sorted scores, an increasing map keeps them sorted.
+            self.values = as_tensor(
+                transform.forward(self.original.cpu().numpy()).astype(np.float32),
+                dtype=torch.float32,
+                device=device,
+            )
+        Yt = as_tensor(Y.T, dtype=torch.bool, device=device)
         cum = torch.zeros(
             (S.shape[1], S.shape[0] + 1), dtype=torch.int32, device=device
         )
@@ -359,6 +472,19 @@ class _SortedProblem:
         self.u = torch.as_tensor(_EDGES, dtype=torch.float32, device=device)
         self.k = torch.as_tensor(k, dtype=torch.float64, device=device)
         self.kx = torch.as_tensor(kx, dtype=torch.float64, device=device)
+
+    def sample_values(self):
+        """Up to 200,000 evenly spaced transformed scores, as numpy."""
+        flat = self.values.reshape(-1)
+        return flat[:: max(1, flat.numel() // 200_000)].cpu().numpy()
+
+    def label_spreads(self, fallback):
+        """Spread between the 5% and 95% quantiles of each label's scores."""
+        lo, hi = int(0.05 * (self.n - 1)), int(0.95 * (self.n - 1))
+        spread = self.values[:, hi] - self.values[:, lo]
+        full = self.values[:, -1] - self.values[:, 0]
+        spread = self.torch.where(spread > 0, spread, full)
+        return self.torch.where(spread > 0, spread, fallback).float()
 
     def _counts_at(self, points):
         """Scores above and positives above each point, per label."""
@@ -386,6 +512,23 @@ class _SortedProblem:
         d_slope = (a * (pos_bin @ self.kx) + b * (all_bin @ self.kx)) / slope64
         f32 = torch.float32
         return float(value.detach()), d_theta.to(f32), d_slope.to(f32)
+
+    def to_original(self, theta):
+        """Thresholds in score units giving the same decisions as ``theta``.
+
+        Each is the midpoint between the two scores of its label around the
+        cut that ``theta`` makes, as the exact strategies place theirs.
+        """
+        torch = self.torch
+        below = torch.searchsorted(self.values, theta[:, None].contiguous(), right=True)
+        below = below[:, 0].cpu().numpy()
+        original = self.original.cpu().numpy()
+        rows = np.arange(original.shape[0])
+        lower = original[rows, np.maximum(below - 1, 0)].astype(np.float64)
+        upper = original[rows, np.minimum(below, self.n - 1)].astype(np.float64)
+        out = midpoint(upper, lower)
+        out = np.where(below == 0, np.nextafter(upper, -np.inf), out)
+        return np.where(below == self.n, lower, out)
 
 
 class _SurrogateStep:
@@ -418,22 +561,47 @@ class _SurrogateStep:
 class _DenseProblem:
     """The paper's formulation: autograd over the full score matrix."""
 
-    def __init__(self, Y, S, device):
+    def __init__(self, Y, S, device, transform):
         import torch
 
         self.torch = torch
-        self.S = torch.as_tensor(S, dtype=torch.float32).to(device)
-        self.Y = torch.as_tensor(Y, dtype=torch.float32).to(device)
+        self.transform = transform
+        values = transform.forward(S).astype(np.float32)
+        self.S = as_tensor(values, dtype=torch.float32, device=device)
+        self.Y = as_tensor(Y, dtype=torch.float32, device=device)
         self.step_work = S.size
+
+    def sample_values(self):
+        """Up to 200,000 evenly spaced transformed scores, as numpy."""
+        flat = self.S.reshape(-1)
+        return flat[:: max(1, flat.numel() // 200_000)].cpu().numpy()
+
+    def label_spreads(self, fallback):
+        """Spread between the 5% and 95% quantiles of each label's scores."""
+        torch = self.torch
+        q = torch.quantile(
+            self.S[:: max(1, len(self.S) // 100_000)],
+            torch.tensor([0.05, 0.95], device=self.S.device),
+            dim=0,
+        )
+        spread = q[1] - q[0]
+        full = self.S.max(0).values - self.S.min(0).values
+        spread = torch.where(spread > 0, spread, full)
+        return torch.where(spread > 0, spread, fallback).float()
 
     def value_and_grad(self, theta, slope, metric):
         theta = theta.detach().requires_grad_()
         slope = slope.detach().requires_grad_()
         D = _SurrogateStep.apply(self.S - theta, slope)
         axis = 1 if metric.average == "samples" else 0
-        tp = (D * self.Y).sum(axis)
-        pp = D.sum(axis)
-        pos = self.Y.sum(axis)
+        f64 = self.torch.float64
+        tp = (D * self.Y).sum(axis, dtype=f64)
+        pp = D.sum(axis, dtype=f64)
+        pos = self.Y.sum(axis, dtype=f64)
         value = metric.from_counts(tp, pp, pos, where=self.torch.where)
         value.backward()
         return float(value.detach()), theta.grad, slope.grad
+
+    def to_original(self, theta):
+        """Thresholds in score units (the inverse transform)."""
+        return self.transform.inverse(theta.detach().cpu().numpy())

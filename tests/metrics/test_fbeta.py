@@ -108,15 +108,14 @@ CASES = {**RANDOM_CASES, **SPECIAL_CASES}
 def combinations(case):
     """(beta, zero_division) pairs to check on a case.
 
-    Every pair on the special cases. Two pairs on each random case, chosen
+    Every pair on the special cases. One pair on each random case, chosen
     from the seed so that the 50 seeds cover every pair five times over
     (scikit-learn takes milliseconds per call).
     """
     if case in SPECIAL_CASES:
         return [(b, z) for b in BETAS for z in ZERO_DIVISIONS]
     seed = int(case.removeprefix("seed"))
-    z = ZERO_DIVISIONS[seed % 2]
-    return [(BETAS[seed % 5], z), (BETAS[(seed + 2) % 5], 1.0 - z)]
+    return [(BETAS[seed % 5], ZERO_DIVISIONS[seed % 2])]
 
 
 def counts(Y_true, Y_pred, axis):
@@ -149,9 +148,7 @@ def test_scores_match_sklearn(case, average):
         got = FBeta(beta, average, zero_division).score(Y_true, Y_pred)
         assert got == pytest.approx(expected, **TOL), where
         if beta == 1.0:
-            got = f1_score(
-                Y_true, Y_pred, average=average, zero_division=zero_division
-            )
+            got = f1_score(Y_true, Y_pred, average=average, zero_division=zero_division)
             assert got == pytest.approx(expected, **TOL), where
 
 
@@ -381,9 +378,7 @@ def test_torch_where_matches_numpy(beta, average, zero_division):
     assert float(t_v) == pytest.approx(float(np_v), **TOL)
     # Batched counts: the leading axis is a batch axis.
     batch = [np.stack([a, a[::-1]]) for a in arrays]
-    t_batch = metric.from_counts(
-        *(torch.tensor(b) for b in batch), where=torch.where
-    )
+    t_batch = metric.from_counts(*(torch.tensor(b) for b in batch), where=torch.where)
     assert_allclose(t_batch.numpy(), metric.from_counts(*batch), rtol=0, atol=1e-12)
 
 
@@ -401,7 +396,9 @@ def test_torch_gradient_matches_finite_differences(beta, average):
     value = metric.from_counts(t_tp, t_pp, t_pos, where=torch.where)
     value.backward()
     h = 1e-6
-    for k, (arr, tensor) in enumerate(zip((tp, pp, pos), (t_tp, t_pp, t_pos))):
+    for k, (arr, tensor) in enumerate(
+        zip((tp, pp, pos), (t_tp, t_pp, t_pos), strict=True)
+    ):
         numeric = np.empty_like(arr)
         for i in range(arr.size):
             up, down = arr.copy(), arr.copy()
@@ -418,9 +415,7 @@ def test_torch_gradient_matches_finite_differences(beta, average):
 @pytest.mark.parametrize("zero_division", ZERO_DIVISIONS)
 def test_torch_gradient_finite_at_zero_denominator(zero_division):
     metric = FBeta(1.0, "macro", zero_division)
-    tp, pp, pos = (
-        torch.tensor(a, requires_grad=True) for a in _count_arrays()
-    )
+    tp, pp, pos = (torch.tensor(a, requires_grad=True) for a in _count_arrays())
     metric.from_counts(tp, pp, pos, where=torch.where).backward()
     for t in (tp, pp, pos):
         assert torch.isfinite(t.grad).all()
