@@ -12,15 +12,13 @@ from skthresh.strategies import (
 
 __version__ = "0.1.0"
 
-__all__ = sorted(
-    [
-        "DegenerateLabelWarning",
-        "FBeta",
-        "SurrogateThresholdClassifier",
-        "apply_thresholds",
-        "available_strategies",
-        "learn_thresholds",
-        "register_strategy",
-        "show_versions",
-    ]
-)
+__all__ = [
+    "DegenerateLabelWarning",
+    "FBeta",
+    "SurrogateThresholdClassifier",
+    "apply_thresholds",
+    "available_strategies",
+    "learn_thresholds",
+    "register_strategy",
+    "show_versions",
+]

@@ -1,4 +1,4 @@
-"""The functional front door: thresholds from score arrays, decisions from thresholds."""
+"""The functional front door: thresholds from scores, decisions from thresholds."""
 
 import numpy as np
 
@@ -7,7 +7,15 @@ from skthresh._validation import check_scores, check_thresholds
 from skthresh.strategies import BaseThresholdStrategy, get_strategy
 
 
-def learn_thresholds(Y_true, scores, *, strategy="surrogate", metric="f1_micro", **params):
+def learn_thresholds(
+    Y_true,
+    scores,
+    *,
+    strategy="surrogate",
+    metric="f1_micro",
+    min_positives=1,
+    **params,
+):
     """Learn one decision threshold per label from tuning scores.
 
     For users who already have scores, for example a deep-learning tagger's
@@ -29,6 +37,10 @@ def learn_thresholds(Y_true, scores, *, strategy="surrogate", metric="f1_micro",
     metric : str or FBeta, default="f1_micro"
         Metric to maximize: ``"f1_micro"``, ``"f1_macro"``, ``"f1_samples"``,
         ``"f<beta>_<average>"`` or a :class:`~skthresh.metrics.FBeta`.
+    min_positives : int, default=1
+        Labels with fewer positive tuning samples (or no negative one) get
+        the best threshold shared by all labels; see
+        :meth:`~skthresh.strategies.BaseThresholdStrategy.optimize`.
     **params : dict
         Hyper-parameters of the strategy, for example ``slope=100`` or
         ``max_iter=200`` for ``"surrogate"``.
@@ -58,7 +70,7 @@ def learn_thresholds(Y_true, scores, *, strategy="surrogate", metric="f1_micro",
         strategy.set_params(**params)
     else:
         strategy = get_strategy(strategy, **params)
-    return strategy.optimize(Y_true, scores, metric)
+    return strategy.optimize(Y_true, scores, metric, min_positives=min_positives)
 
 
 def apply_thresholds(scores, thresholds):

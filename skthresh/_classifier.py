@@ -1,9 +1,11 @@
 """SurrogateThresholdClassifier: a base classifier with learned per-label thresholds."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
+from joblib import Parallel, delayed
 from sklearn.base import (
     BaseEstimator,
     ClassifierMixin,
@@ -11,7 +13,7 @@ from sklearn.base import (
     clone,
 )
 from sklearn.frozen import FrozenEstimator
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import KFold, StratifiedKFold, check_cv, train_test_split
 from sklearn.utils import assert_all_finite, check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
@@ -24,7 +26,11 @@ from sklearn.utils.validation import (
 from skthresh._scores import RESPONSE_METHODS, resolve_response_method, score_matrix
 from skthresh._validation import check_indicator
 from skthresh.metrics import FBeta, check_metric
-from skthresh.strategies import BaseThresholdStrategy, get_strategy
+from skthresh.strategies import (
+    BaseThresholdStrategy,
+    DegenerateLabelWarning,
+    get_strategy,
+)
 from skthresh.utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -83,16 +89,32 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     validation_size : float or int, default=0.3
         Held-out part used to learn the thresholds: a fraction of the samples
         or a number of samples. Ignored for a frozen base estimator.
+    cv : int, cross-validation generator or iterable, default=None
+        Cross-fitting instead of one held-out split: the base estimator is
+        fitted on each training fold, every sample is scored by the model
+        that did not see it, and the thresholds are learned on all these
+        out-of-fold scores. An int is the number of folds of a shuffled
+        ``KFold`` (``StratifiedKFold`` for a binary target) seeded by
+        ``random_state``. None uses ``validation_size``.
+    min_positives : int, default=1
+        Labels with fewer positive tuning samples than this (or with no
+        negative one) get the best threshold shared by all labels instead of
+        their own: rare labels overfit per-label thresholds. Labels with no
+        positive or no negative tuning sample also raise a
+        :class:`~skthresh.DegenerateLabelWarning`.
     refit : bool, default=True
         Whether to refit the base estimator on all samples after learning
         the thresholds. If False, ``estimator_`` is the one fitted on the
-        training part only.
+        training part only; with ``cv``, refit must be True.
     response_method : {"auto", "predict_proba", "decision_function"}, \
             default="auto"
         Which method of the base estimator gives the scores; ``"auto"``
         prefers ``predict_proba``.
     random_state : int, RandomState instance or None, default=None
-        Controls the split and the randomness of the strategy.
+        Controls the split (or the folds) and the randomness of the strategy.
+    n_jobs : int, default=None
+        Number of folds fitted in parallel with joblib when ``cv`` is set.
+        None means 1 unless in a :obj:`joblib.parallel_backend` context.
     device : str, default=None
         Torch device of strategies that run on one (``"cpu"``, ``"cuda"``).
         None keeps the strategy's own (``"cpu"``).
@@ -115,6 +137,12 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         for an indicator matrix, the label indices ``0..n_labels-1``.
     n_labels_ : int
         Number of labels.
+    cv_results_ : dict of ndarray
+        Only with ``cv``: ``"fold_thresholds"`` of shape (n_folds, n_labels),
+        thresholds learned on each fold's out-of-fold scores alone;
+        ``"thresholds_std"``, their standard deviation per label, a measure
+        of how stable each label's threshold is; ``"fold_objective"``, the
+        tuning metric of each fold's thresholds on that fold.
     n_iter_ : int
         Iterations run by the strategy (``strategy_.n_iter_``); 1 for
         strategies that do not iterate.
@@ -151,7 +179,8 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     >>> Y_pred = clf.predict(X_test)
     >>> Y_pred.shape
     (605, 14)
-    >>> bool(f1_score(Y_test, Y_pred) > f1_score(Y_test, clf.predict_proba(X_test) > 0.5))
+    >>> fixed = clf.predict_proba(X_test) > 0.5
+    >>> bool(f1_score(Y_test, Y_pred) > f1_score(Y_test, fixed))
     True
     """
 
@@ -166,9 +195,12 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Interval(RealNotInt, 0, 1, closed="neither"),
             Interval(Integral, 1, None, closed="left"),
         ],
+        "cv": ["cv_object", None],
+        "min_positives": [Interval(Integral, 0, None, closed="left")],
         "refit": ["boolean"],
         "response_method": [StrOptions(set(RESPONSE_METHODS))],
         "random_state": ["random_state"],
+        "n_jobs": [Integral, None],
         "device": [str, None],
         "verbose": ["verbose"],
     }
@@ -183,9 +215,12 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         learning_rate=None,
         max_iter=None,
         validation_size=0.3,
+        cv=None,
+        min_positives=1,
         refit=True,
         response_method="auto",
         random_state=None,
+        n_jobs=None,
         device=None,
         verbose=0,
     ):
@@ -196,9 +231,12 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         self.learning_rate = learning_rate
         self.max_iter = max_iter
         self.validation_size = validation_size
+        self.cv = cv
+        self.min_positives = min_positives
         self.refit = refit
         self.response_method = response_method
         self.random_state = random_state
+        self.n_jobs = n_jobs
         self.device = device
         self.verbose = verbose
 
@@ -319,7 +357,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             )
             X_val, Y_val = X, Y
             tuned = self.estimator_
-        else:
+        elif self.cv is None:
             indices = np.arange(_num_samples(X))
             train, val = train_test_split(
                 indices,
@@ -327,32 +365,96 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 random_state=random_state.randint(np.iinfo(np.int32).max),
             )
             tuned = clone(self.base_estimator)
-            self.response_method_ = resolve_response_method(
-                tuned, self.response_method
-            )
-            tuned.fit(
-                _safe_rows(X, train), _safe_rows(y_for_base, train), **fit_params
-            )
+            self.response_method_ = resolve_response_method(tuned, self.response_method)
+            tuned.fit(_safe_rows(X, train), _safe_rows(y_for_base, train), **fit_params)
             X_val, Y_val = _safe_rows(X, val), Y[val]
+        else:
+            if not self.refit:
+                raise ValueError(
+                    "When cv is set, refit cannot be False: each fold has its own "
+                    "model, so the base estimator is refitted on all the data."
+                )
+            self.response_method_ = resolve_response_method(
+                self.base_estimator, self.response_method
+            )
+            folds = self._folds(X, y_for_base, binary, random_state)
+            parts = Parallel(n_jobs=self.n_jobs)(
+                delayed(_fit_and_score)(
+                    clone(self.base_estimator),
+                    X,
+                    y_for_base,
+                    train,
+                    test,
+                    method=self.response_method_,
+                    n_labels=self.n_labels_,
+                    binary=binary,
+                    fit_params=fit_params,
+                )
+                for train, test in folds
+            )
+            rows = np.concatenate([test for _, test in folds])
+            scores = np.concatenate(parts)
+            Y_val = Y[rows]
+            self.cv_results_ = self._fold_results(folds, parts, Y)
 
-        scores = score_matrix(
-            tuned,
-            X_val,
-            method=self.response_method_,
-            n_labels=self.n_labels_,
-            binary=binary,
+        if self.cv is None or frozen:
+            scores = score_matrix(
+                tuned,
+                X_val,
+                method=self.response_method_,
+                n_labels=self.n_labels_,
+                binary=binary,
+            )
+        self.thresholds_ = self.strategy_.optimize(
+            Y_val, scores, self.metric, min_positives=self.min_positives
         )
-        self.thresholds_ = self.strategy_.optimize(Y_val, scores, self.metric)
         self.n_iter_ = getattr(self.strategy_, "n_iter_", 1)
 
         if not frozen:
-            if self.refit:
+            if self.refit or self.cv is not None:
                 self.estimator_ = clone(self.base_estimator).fit(
                     X, y_for_base, **fit_params
                 )
             else:
                 self.estimator_ = tuned
         return self
+
+    def _folds(self, X, y_for_base, binary, random_state):
+        if isinstance(self.cv, Integral):
+            seed = random_state.randint(np.iinfo(np.int32).max)
+            splitter_class = StratifiedKFold if binary else KFold
+            cv = splitter_class(self.cv, shuffle=True, random_state=seed)
+        else:
+            cv = check_cv(self.cv)
+        folds = list(cv.split(X, y_for_base if binary else None))
+        rows = np.concatenate([test for _, test in folds])
+        if len(np.unique(rows)) != len(rows):
+            raise ValueError(
+                "cv must give disjoint test folds (each sample scored once); the "
+                "splitter given repeats samples across test folds."
+            )
+        return folds
+
+    def _fold_results(self, folds, parts, Y):
+        metric = check_metric(self.metric)
+        fold_thresholds, fold_objective = [], []
+        for (_, test), scores in zip(folds, parts, strict=True):
+            strategy = clone(self.strategy_)
+            with warnings.catch_warnings():
+                # Small folds often leave a label without positives; the
+                # pooled fit above already warns about the labels concerned.
+                warnings.simplefilter("ignore", DegenerateLabelWarning)
+                theta = strategy.optimize(
+                    Y[test], scores, metric, min_positives=self.min_positives
+                )
+            fold_thresholds.append(theta)
+            fold_objective.append(metric.score(Y[test], scores > theta))
+        fold_thresholds = np.asarray(fold_thresholds)
+        return {
+            "fold_thresholds": fold_thresholds,
+            "thresholds_std": fold_thresholds.std(axis=0),
+            "fold_objective": np.asarray(fold_objective),
+        }
 
     def _scores(self, X):
         check_is_fitted(self, "thresholds_")
@@ -463,6 +565,16 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         tags.input_tags.sparse = base_tags.input_tags.sparse
         tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
         return tags
+
+
+def _fit_and_score(
+    estimator, X, y, train, test, *, method, n_labels, binary, fit_params
+):
+    """Fit on one training fold; score its test fold."""
+    estimator.fit(_safe_rows(X, train), _safe_rows(y, train), **fit_params)
+    return score_matrix(
+        estimator, _safe_rows(X, test), method=method, n_labels=n_labels, binary=binary
+    )
 
 
 def _check_X(X):

@@ -1,9 +1,7 @@
-"""The demo: every strategy on the bundled yeast data, scored on a held-out test split."""
+"""The demo: every strategy on the bundled yeast data, scored on held-out data."""
 
 import time
 import warnings
-
-import numpy as np
 
 
 def _base_estimators():
@@ -88,7 +86,9 @@ def run_demo(*, base="logreg", random_state=0, out=print):
     method = resolve_response_method(model, "auto")
 
     def scores(X_part):
-        return score_matrix(model, X_part, method=method, n_labels=Y.shape[1], binary=False)
+        return score_matrix(
+            model, X_part, method=method, n_labels=Y.shape[1], binary=False
+        )
 
     S_val, S_test = scores(X_val), scores(X_test)
 

@@ -66,9 +66,9 @@ def _logreg():
 def test_yeast_held_out_f1_beats_default_threshold(base, yeast_split):
     X_train, X_test, Y_train, Y_test = yeast_split
     learned = SurrogateThresholdClassifier(base, random_state=0).fit(X_train, Y_train)
-    fixed = SurrogateThresholdClassifier(
-        base, strategy="default", random_state=0
-    ).fit(X_train, Y_train)
+    fixed = SurrogateThresholdClassifier(base, strategy="default", random_state=0).fit(
+        X_train, Y_train
+    )
     assert np.all(fixed.thresholds_ == 0.5)
     f1_learned = f1_score(Y_test, learned.predict(X_test))
     f1_fixed = f1_score(Y_test, fixed.predict(X_test))
@@ -332,9 +332,9 @@ def test_base_without_scores_is_rejected(small):
     ):
         SurrogateThresholdClassifier(OnlyPredict()).fit(X, Y[:, 0])
     with pytest.raises(ValueError, match="LinearSVC has no predict_proba"):
-        SurrogateThresholdClassifier(
-            LinearSVC(), response_method="predict_proba"
-        ).fit(X, Y[:, 0])
+        SurrogateThresholdClassifier(LinearSVC(), response_method="predict_proba").fit(
+            X, Y[:, 0]
+        )
 
 
 def test_label_without_positives_warns_and_falls_back_to_shared_threshold():
@@ -362,3 +362,64 @@ def test_device_cuda_without_cuda_is_a_clear_error(small, monkeypatch):
     X, Y = small
     with pytest.raises(ValueError, match="device='cuda'.*CUDA is not available"):
         SurrogateThresholdClassifier(_logreg(), device="cuda").fit(X, Y)
+
+
+def test_cross_fitting_learns_on_out_of_fold_scores(small):
+    from sklearn.model_selection import KFold
+
+    X, Y = small
+    clf = SurrogateThresholdClassifier(_logreg(), strategy="global", cv=3)
+    clf.fit(X, Y)
+    folds = list(KFold(3).split(X))
+    clf_kfold = SurrogateThresholdClassifier(
+        _logreg(), strategy="global", cv=KFold(3)
+    ).fit(X, Y)
+    oof = np.empty(Y.shape)
+    for train, test in folds:
+        oof[test] = _logreg().fit(X[train], Y[train]).predict_proba(X[test])
+    from skthresh import learn_thresholds
+
+    expected = learn_thresholds(Y, oof, strategy="global")
+    np.testing.assert_allclose(clf_kfold.thresholds_, expected)
+    results = clf.cv_results_
+    assert results["fold_thresholds"].shape == (3, 4)
+    np.testing.assert_allclose(
+        results["thresholds_std"], results["fold_thresholds"].std(axis=0)
+    )
+    assert results["fold_objective"].shape == (3,)
+    # The final model is refitted on all the data.
+    np.testing.assert_allclose(
+        clf.predict_proba(X), _logreg().fit(X, Y).predict_proba(X)
+    )
+
+
+def test_cross_fitting_in_parallel_gives_the_same_thresholds(small):
+    X, Y = small
+    serial = SurrogateThresholdClassifier(_logreg(), cv=5, n_jobs=1, random_state=0)
+    parallel = SurrogateThresholdClassifier(_logreg(), cv=5, n_jobs=2, random_state=0)
+    np.testing.assert_array_equal(
+        serial.fit(X, Y).thresholds_, parallel.fit(X, Y).thresholds_
+    )
+
+
+def test_cross_fitting_needs_refit(small):
+    X, Y = small
+    with pytest.raises(ValueError, match="When cv is set, refit cannot be False"):
+        SurrogateThresholdClassifier(_logreg(), cv=3, refit=False).fit(X, Y)
+
+
+def test_min_positives_falls_back_to_the_shared_threshold():
+    from skthresh import learn_thresholds
+
+    rng = np.random.RandomState(0)
+    Y = (rng.rand(500, 4) < [0.3, 0.2, 0.01, 0.4]).astype(int)
+    S = np.clip(0.4 * Y + 0.6 * rng.rand(500, 4), 0, 1)
+    n_pos = Y.sum(axis=0)
+    assert 0 < n_pos[2] < 10
+    own = learn_thresholds(Y, S, strategy="global")
+    plain = learn_thresholds(Y, S, strategy="surrogate")
+    rare = learn_thresholds(Y, S, strategy="surrogate", min_positives=10)
+    np.testing.assert_array_equal(rare[[0, 1, 3]], plain[[0, 1, 3]])
+    assert rare[2] == own[2]
+    with pytest.raises(ValueError, match="min_positives must be an integer"):
+        learn_thresholds(Y, S, min_positives=-1)

@@ -9,13 +9,11 @@ from skthresh.metrics._fbeta import (
     multilabel_counts,
 )
 
-__all__ = sorted(
-    [
-        "FBeta",
-        "check_metric",
-        "f1_score",
-        "fbeta_from_counts",
-        "fbeta_score",
-        "multilabel_counts",
-    ]
-)
+__all__ = [
+    "FBeta",
+    "check_metric",
+    "f1_score",
+    "fbeta_from_counts",
+    "fbeta_score",
+    "multilabel_counts",
+]

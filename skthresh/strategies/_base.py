@@ -1,5 +1,6 @@
 """The contract every threshold strategy follows."""
 
+import numbers
 import warnings
 from abc import abstractmethod
 
@@ -88,7 +89,7 @@ class BaseThresholdStrategy(BaseEstimator):
 
     _learns_thresholds = True
 
-    def optimize(self, Y, scores, metric="f1_micro"):
+    def optimize(self, Y, scores, metric="f1_micro", *, min_positives=1):
         """Learn one threshold per label on a tuning set.
 
         Parameters
@@ -99,6 +100,11 @@ class BaseThresholdStrategy(BaseEstimator):
             Scores of the tuning samples; higher means more likely positive.
         metric : str or FBeta, default="f1_micro"
             Metric to maximize; see :func:`skthresh.metrics.check_metric`.
+        min_positives : int, default=1
+            Labels with fewer positive tuning samples than this (or with no
+            negative one) get the best threshold shared by all labels instead
+            of their own, which rare labels overfit. Labels with no positive
+            or no negative sample also raise a :class:`DegenerateLabelWarning`.
 
         Returns
         -------
@@ -108,6 +114,15 @@ class BaseThresholdStrategy(BaseEstimator):
         """
         Y, S = check_tuning_data(Y, scores)
         metric = check_metric(metric)
+        if (
+            not isinstance(min_positives, numbers.Integral)
+            or isinstance(min_positives, bool)
+            or min_positives < 0
+        ):
+            raise ValueError(
+                "min_positives must be an integer >= 0; got "
+                f"min_positives={min_positives!r}."
+            )
         thresholds = np.asarray(self._optimize(Y, S, metric), dtype=np.float64)
         if thresholds.shape != (S.shape[1],):
             raise RuntimeError(
@@ -119,7 +134,7 @@ class BaseThresholdStrategy(BaseEstimator):
                 f"{type(self).__name__}._optimize returned non-finite thresholds."
             )
         if self._learns_thresholds:
-            filled = _fill_degenerate_labels(thresholds, Y, S, metric)
+            filled = _fill_degenerate_labels(thresholds, Y, S, metric, min_positives)
             if filled is not thresholds and hasattr(self, "objective_"):
                 # The objective describes the thresholds actually returned.
                 self.objective_ = metric.score(Y, S > filled)
@@ -131,17 +146,20 @@ class BaseThresholdStrategy(BaseEstimator):
         """Return thresholds for validated inputs; see the class docstring."""
 
 
-def _fill_degenerate_labels(thresholds, Y, S, metric):
-    """Give labels with one class only in the tuning data the shared threshold."""
+def _fill_degenerate_labels(thresholds, Y, S, metric, min_positives=1):
+    """Give rare labels, and labels of one class only, the shared threshold."""
     from skthresh.strategies._global import best_shared_threshold
 
     n_pos = Y.sum(axis=0)
     degenerate = (n_pos == 0) | (n_pos == Y.shape[0])
-    if not degenerate.any():
+    rare = degenerate | (n_pos < min_positives)
+    if not rare.any():
         return thresholds
     shared, _ = best_shared_threshold(Y, S, metric)
     thresholds = thresholds.copy()
-    thresholds[degenerate] = shared
+    thresholds[rare] = shared
+    if not degenerate.any():
+        return thresholds
     labels = np.flatnonzero(degenerate)
     shown = ", ".join(map(str, labels[:10])) + (", ..." if labels.size > 10 else "")
     warnings.warn(

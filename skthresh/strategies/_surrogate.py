@@ -303,7 +303,7 @@ class SurrogateThreshold(BaseThresholdStrategy):
                 grads.append(-d_slope / kernel_unit)
                 params.append(slope)
             if optimizer is None:
-                for p, g in zip(params, grads):
+                for p, g in zip(params, grads, strict=True):
                     p -= self.learning_rate * g
             else:
                 optimizer.step(params, grads)
@@ -388,7 +388,7 @@ class _Adam:
         if self.moments is None:
             self.moments = [(g * 0, g * 0) for g in grads]
         self.t += 1
-        for p, g, (m, v) in zip(params, grads, self.moments):
+        for p, g, (m, v) in zip(params, grads, self.moments, strict=True):
             m.mul_(b1).add_(g, alpha=1 - b1)
             v.mul_(b2).addcmul_(g, g, value=1 - b2)
             m_hat = m / (1 - b1**self.t)
