@@ -148,7 +148,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         strategies that do not iterate.
     n_features_in_ : int
         Number of features seen during fit, when the input has a shape.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during fit, when ``X`` has string column
         names.
 
@@ -467,6 +467,24 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             n_labels=self.n_labels_,
             binary=self._target_kind in ("binary", "column"),
         )
+
+    def decision_scores(self, X):
+        """Scores that :meth:`predict` compares with ``thresholds_``.
+
+        One column per label, whatever form the base estimator's response
+        takes (a list of per-label arrays, a binary ``(n, 2)`` array, ...).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples.
+
+        Returns
+        -------
+        scores : ndarray of float64 of shape (n_samples, n_labels)
+            ``predict(X)`` is ``scores > thresholds_``.
+        """
+        return self._scores(X)
 
     def predict(self, X):
         """Predict labels: each score compared with its label's threshold.

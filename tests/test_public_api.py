@@ -6,7 +6,14 @@ import pytest
 
 import skthresh
 
-MODULES = ["skthresh", "skthresh.metrics", "skthresh.strategies", "skthresh.datasets"]
+MODULES = [
+    "skthresh",
+    "skthresh.datasets",
+    "skthresh.metrics",
+    "skthresh.plot",
+    "skthresh.strategies",
+    "skthresh.utils",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)
