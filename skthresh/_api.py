@@ -5,8 +5,24 @@ import numpy as np
 from skthresh._torch import is_tensor
 from skthresh._validation import check_scores, check_thresholds
 from skthresh.strategies import BaseThresholdStrategy, get_strategy
+from skthresh.utils._sklearn_compat import validate_params
+
+# Parameters whose own checks give a more specific message than a type
+# constraint would (the registered strategy names, the metric names, the
+# number of thresholds expected) are "no_validation" here: they are checked
+# in the function body, and every message names the parameter.
 
 
+@validate_params(
+    {
+        "Y_true": ["array-like", "sparse matrix"],
+        "scores": ["array-like", "sparse matrix"],
+        "strategy": "no_validation",  # get_strategy lists the registered names
+        "metric": "no_validation",  # check_metric lists the metric names
+        "min_positives": "no_validation",  # BaseThresholdStrategy.optimize
+    },
+    prefer_skip_nested_validation=True,
+)
 def learn_thresholds(
     Y_true,
     scores,
@@ -34,9 +50,11 @@ def learn_thresholds(
         :func:`~skthresh.strategies.available_strategies`) or a strategy
         object. An object is used as it is, so its fitted attributes
         (``history_``, ``n_iter_``) can be read afterwards.
-    metric : str or FBeta, default="f1_micro"
+    metric : str, FBeta or callable, default="f1_micro"
         Metric to maximize: ``"f1_micro"``, ``"f1_macro"``, ``"f1_samples"``,
-        ``"f<beta>_<average>"`` or a :class:`~skthresh.metrics.FBeta`.
+        ``"f<beta>_<average>"`` or a :class:`~skthresh.metrics.FBeta`; the
+        search strategies (``"coordinate"``, ``"global"``, ``"heuristic"``)
+        also take a callable ``metric(Y_true, Y_pred) -> float``.
     min_positives : int, default=1
         Labels with fewer positive tuning samples (or no negative one) get
         the best threshold shared by all labels; see
@@ -73,6 +91,13 @@ def learn_thresholds(
     return strategy.optimize(Y_true, scores, metric, min_positives=min_positives)
 
 
+@validate_params(
+    {
+        "scores": ["array-like", "sparse matrix"],
+        "thresholds": "no_validation",  # check_thresholds says how many
+    },
+    prefer_skip_nested_validation=True,
+)
 def apply_thresholds(scores, thresholds):
     """Binary decisions ``scores > thresholds``, label by label.
 

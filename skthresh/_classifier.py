@@ -74,10 +74,12 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         How thresholds are learned: a registered name (see
         :func:`skthresh.strategies.available_strategies`) or a strategy
         object, which is cloned.
-    metric : str or FBeta, default="f1_micro"
+    metric : str, FBeta or callable, default="f1_micro"
         Metric the thresholds maximize, and the one :meth:`score` reports:
         ``"f1_micro"``, ``"f1_macro"``, ``"f1_samples"``, ``"f<beta>_<average>"``
-        or a :class:`~skthresh.metrics.FBeta`.
+        or a :class:`~skthresh.metrics.FBeta`; with the search strategies
+        (``"coordinate"``, ``"global"``, ``"heuristic"``) also a callable
+        ``metric(Y_true, Y_pred) -> float`` on 0/1 matrices.
     slope : float, default=None
         Slope of the surrogate sigmoid, for strategies that have one. None
         keeps the strategy's own value (50 for ``"surrogate"``).
@@ -187,7 +189,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     _parameter_constraints: dict = {
         "base_estimator": [HasMethods(["fit"])],
         "strategy": [str, BaseThresholdStrategy],
-        "metric": [str, FBeta],
+        "metric": [str, FBeta, callable],
         "slope": [Interval(Real, 0, None, closed="neither"), None],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "max_iter": [Interval(Integral, 1, None, closed="left"), None],
@@ -436,7 +438,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         return folds
 
     def _fold_results(self, folds, parts, Y):
-        metric = check_metric(self.metric)
+        metric = self.metric if callable(self.metric) else check_metric(self.metric)
         fold_thresholds, fold_objective = [], []
         for (_, test), scores in zip(folds, parts, strict=True):
             strategy = clone(self.strategy_)
@@ -448,7 +450,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                     Y[test], scores, metric, min_positives=self.min_positives
                 )
             fold_thresholds.append(theta)
-            fold_objective.append(metric.score(Y[test], scores > theta))
+            fold_objective.append(_metric_value(metric, Y[test], scores > theta))
         fold_thresholds = np.asarray(fold_thresholds)
         return {
             "fold_thresholds": fold_thresholds,
@@ -570,7 +572,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Y = (np.asarray(y) == self.classes_[1]).reshape(-1, 1)
         else:
             Y = check_indicator(y, name="y")
-        return check_metric(self.metric).score(Y, decisions)
+        return _metric_value(self.metric, Y, decisions)
 
     def __sklearn_tags__(self):
         from sklearn.utils import get_tags
@@ -583,6 +585,13 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         tags.input_tags.sparse = base_tags.input_tags.sparse
         tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
         return tags
+
+
+def _metric_value(metric, Y, decisions):
+    """The configured metric of boolean decisions: a name, an FBeta or a callable."""
+    if callable(metric) and not isinstance(metric, FBeta):
+        return float(metric(Y.astype(np.int64), decisions.astype(np.int64)))
+    return check_metric(metric).score(Y, decisions)
 
 
 def _fit_and_score(

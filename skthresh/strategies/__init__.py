@@ -1,9 +1,13 @@
 """Threshold strategies: one module each, found by name in a registry."""
 
+from skthresh.strategies._bagging import BaggedThresholds
 from skthresh.strategies._base import BaseThresholdStrategy, DegenerateLabelWarning
 from skthresh.strategies._coordinate import CoordinateAscent
 from skthresh.strategies._default import DefaultThreshold
 from skthresh.strategies._global import GlobalThreshold
+from skthresh.strategies._grid import GridSearch
+from skthresh.strategies._heuristic import HeuristicSearch
+from skthresh.strategies._numerical import NumericalGradient
 from skthresh.strategies._registry import (
     available_strategies,
     get_strategy,
@@ -12,22 +16,28 @@ from skthresh.strategies._registry import (
 )
 from skthresh.strategies._surrogate import SurrogateThreshold
 
+register_strategy("bagged", BaggedThresholds)
 register_strategy("coordinate", CoordinateAscent)
 register_strategy("default", DefaultThreshold)
 register_strategy("global", GlobalThreshold)
+register_strategy("grid", GridSearch)
+register_strategy("heuristic", HeuristicSearch)
+register_strategy("numerical", NumericalGradient)
 register_strategy("surrogate", SurrogateThreshold)
 
-__all__ = sorted(
-    [
-        "BaseThresholdStrategy",
-        "CoordinateAscent",
-        "DefaultThreshold",
-        "DegenerateLabelWarning",
-        "GlobalThreshold",
-        "SurrogateThreshold",
-        "available_strategies",
-        "get_strategy",
-        "register_strategy",
-        "unregister_strategy",
-    ]
-)
+__all__ = [
+    "BaggedThresholds",
+    "BaseThresholdStrategy",
+    "CoordinateAscent",
+    "DefaultThreshold",
+    "DegenerateLabelWarning",
+    "GlobalThreshold",
+    "GridSearch",
+    "HeuristicSearch",
+    "NumericalGradient",
+    "SurrogateThreshold",
+    "available_strategies",
+    "get_strategy",
+    "register_strategy",
+    "unregister_strategy",
+]

@@ -88,6 +88,7 @@ class BaseThresholdStrategy(BaseEstimator):
     """
 
     _learns_thresholds = True
+    _accepts_callable_metric = False
 
     def optimize(self, Y, scores, metric="f1_micro", *, min_positives=1):
         """Learn one threshold per label on a tuning set.
@@ -98,8 +99,12 @@ class BaseThresholdStrategy(BaseEstimator):
             True 0/1 labels of the tuning samples.
         scores : array-like or torch tensor of shape (n_samples, n_labels)
             Scores of the tuning samples; higher means more likely positive.
-        metric : str or FBeta, default="f1_micro"
+        metric : str, FBeta or callable, default="f1_micro"
             Metric to maximize; see :func:`skthresh.metrics.check_metric`.
+            Search strategies (``"coordinate"``, ``"global"``, ``"heuristic"``)
+            also take a callable ``metric(Y_true, Y_pred) -> float`` on 0/1
+            int64 matrices; the others compute F-beta from counts and need
+            one.
         min_positives : int, default=1
             Labels with fewer positive tuning samples than this (or with no
             negative one) get the best threshold shared by all labels instead
@@ -112,8 +117,19 @@ class BaseThresholdStrategy(BaseEstimator):
             A sample is positive for label ``j`` when its score is strictly
             greater than ``thresholds[j]``.
         """
+        from skthresh.strategies._callable import is_callable_metric
+
         Y, S = check_tuning_data(Y, scores)
-        metric = check_metric(metric)
+        if is_callable_metric(metric):
+            if not self._accepts_callable_metric:
+                raise ValueError(
+                    f"{type(self).__name__} needs an F-beta metric (a name such as "
+                    "'f1_micro' or an FBeta), whose values it computes from "
+                    "counts; got a callable. Strategies that accept callables: "
+                    "'coordinate', 'global', 'heuristic'."
+                )
+        else:
+            metric = check_metric(metric)
         if (
             not isinstance(min_positives, numbers.Integral)
             or isinstance(min_positives, bool)
@@ -137,7 +153,7 @@ class BaseThresholdStrategy(BaseEstimator):
             filled = _fill_degenerate_labels(thresholds, Y, S, metric, min_positives)
             if filled is not thresholds and hasattr(self, "objective_"):
                 # The objective describes the thresholds actually returned.
-                self.objective_ = metric.score(Y, S > filled)
+                self.objective_ = _evaluate(metric, Y, S, filled)
             thresholds = filled
         return thresholds
 
@@ -146,8 +162,20 @@ class BaseThresholdStrategy(BaseEstimator):
         """Return thresholds for validated inputs; see the class docstring."""
 
 
+def _evaluate(metric, Y, S, thresholds):
+    from skthresh.strategies._callable import evaluate_callable, is_callable_metric
+
+    if is_callable_metric(metric):
+        return evaluate_callable(metric, Y, S, thresholds)
+    return metric.score(Y, S > thresholds)
+
+
 def _fill_degenerate_labels(thresholds, Y, S, metric, min_positives=1):
     """Give rare labels, and labels of one class only, the shared threshold."""
+    from skthresh.strategies._callable import (
+        is_callable_metric,
+        shared_threshold_callable,
+    )
     from skthresh.strategies._global import best_shared_threshold
 
     n_pos = Y.sum(axis=0)
@@ -155,7 +183,10 @@ def _fill_degenerate_labels(thresholds, Y, S, metric, min_positives=1):
     rare = degenerate | (n_pos < min_positives)
     if not rare.any():
         return thresholds
-    shared, _ = best_shared_threshold(Y, S, metric)
+    if is_callable_metric(metric):
+        shared, _ = shared_threshold_callable(metric, Y, S, max_candidates=256)
+    else:
+        shared, _ = best_shared_threshold(Y, S, metric)
     thresholds = thresholds.copy()
     thresholds[rare] = shared
     if not degenerate.any():

@@ -58,6 +58,7 @@ def evaluate_callable(metric, Y, S, thresholds):
     Returns
     -------
     value : float
+        The metric of the decisions.
 
     Examples
     --------
@@ -68,7 +69,7 @@ def evaluate_callable(metric, Y, S, thresholds):
     >>> Y = np.array([[1, 0], [0, 1], [1, 1]], dtype=bool)
     >>> S = np.array([[.9, .2], [.4, .7], [.6, .5]])
     >>> evaluate_callable(partial(f1_score, average="micro"), Y, S, [.5, .5])
-    0.75
+    0.8571428571428571
     """
     thresholds = np.asarray(thresholds, dtype=np.float64)
     Y_pred = (S > thresholds).astype(np.int64)

@@ -128,13 +128,10 @@ class LabelSummary:
         return np.where(
             n_above == 0,
             lower,
-            np.where(n_above >= n, np.nextafter(upper, -np.inf), midpoint(upper, lower)),
+            np.where(
+                n_above >= n, np.nextafter(upper, -np.inf), midpoint(upper, lower)
+            ),
         )
-
-    def snap(self, thresholds):
-        """Central threshold of the cut each threshold makes (same decisions)."""
-        _, pp = self.counts(thresholds)
-        return self.cut_threshold(np.arange(self.n_labels), pp)
 
     def positive_cuts(self):
         """Every cut worth considering for an F-measure, label by label.

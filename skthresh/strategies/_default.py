@@ -32,6 +32,8 @@ class DefaultThreshold(BaseThresholdStrategy):
     """
 
     _learns_thresholds = False
+    _accepts_callable_metric = True  # the metric is not used
+    _brute_force_tolerance = 1.0
 
     def __init__(self, threshold="auto"):
         self.threshold = threshold
@@ -44,9 +46,7 @@ class DefaultThreshold(BaseThresholdStrategy):
                     f"threshold per label; got threshold={self.threshold!r}."
                 )
             return np.full(S.shape[1], default_threshold(S))
-        if isinstance(self.threshold, numbers.Real) and not np.isfinite(
-            self.threshold
-        ):
+        if isinstance(self.threshold, numbers.Real) and not np.isfinite(self.threshold):
             raise ValueError(f"threshold must be finite; got {self.threshold!r}.")
         return check_thresholds(self.threshold, S.shape[1], name="threshold")
 

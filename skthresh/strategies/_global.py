@@ -33,8 +33,19 @@ class GlobalThreshold(BaseThresholdStrategy):
     array([0.45, 0.45])
     """
 
+    _accepts_callable_metric = True
+    _brute_force_tolerance = 0.4
+
     def _optimize(self, Y, S, metric):
-        threshold, self.objective_ = best_shared_threshold(Y, S, metric)
+        from skthresh.strategies._callable import (
+            is_callable_metric,
+            shared_threshold_callable,
+        )
+
+        if is_callable_metric(metric):  # exact: one call per distinct score
+            threshold, self.objective_ = shared_threshold_callable(metric, Y, S)
+        else:
+            threshold, self.objective_ = best_shared_threshold(Y, S, metric)
         return np.full(S.shape[1], threshold)
 
 
@@ -52,14 +63,16 @@ def best_shared_threshold(Y, S, metric):
 
     Returns
     -------
-    threshold : float
+    threshold : numpy.float64
         Among equally good cuts, the highest threshold.
     value : float
         The metric at that threshold.
     """
     values, cut_scores = shared_threshold_curve(Y, S, metric)
     best = int(np.argmax(values))
-    return float(_cut_threshold(cut_scores, best)), float(values[best])
+    # np.float64, not float: numpy compares float32 scores with a Python
+    # float in float32 (NEP 50), which can move a threshold onto a score.
+    return np.float64(_cut_threshold(cut_scores, best)), float(values[best])
 
 
 def shared_threshold_curve(Y, S, metric):

@@ -8,8 +8,12 @@ from sklearn.utils import _safe_indexing
 from sklearn.utils._param_validation import (
     HasMethods,
     Interval,
+    InvalidParameterError,
+    Options,
     RealNotInt,
     StrOptions,
+    generate_invalid_param_val,
+    make_constraint,
     validate_params,
 )
 from sklearn.utils.validation import _num_samples
@@ -17,10 +21,14 @@ from sklearn.utils.validation import _num_samples
 __all__ = [
     "HasMethods",
     "Interval",
+    "InvalidParameterError",
+    "Options",
     "RealNotInt",
     "StrOptions",
     "_fit_context",
     "_num_samples",
     "_safe_indexing",
+    "generate_invalid_param_val",
+    "make_constraint",
     "validate_params",
 ]

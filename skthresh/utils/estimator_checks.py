@@ -38,7 +38,9 @@ def check_strategy(strategy, *, random_state=0, brute_force_tolerance=None):
     - the metric of the thresholds is within the tolerance of the best
       metric over every combination of per-label cuts (brute force), for
       each average, on scores with and without ties;
-    - a label without positive samples gives finite thresholds and a
+    - a label without positive samples gives finite thresholds and, for a
+      strategy that learns thresholds (class attribute
+      ``_learns_thresholds``, True unless set otherwise), a
       :class:`~skthresh.strategies.DegenerateLabelWarning`;
     - NaN scores raise a ``ValueError`` whose message mentions NaN.
 
@@ -69,7 +71,7 @@ def check_strategy(strategy, *, random_state=0, brute_force_tolerance=None):
     --------
     >>> from skthresh.strategies import GlobalThreshold
     >>> from skthresh.utils import check_strategy
-    >>> check_strategy(GlobalThreshold(), brute_force_tolerance=0.3)
+    >>> check_strategy(GlobalThreshold(), brute_force_tolerance=0.4)
 
     A strategy that ignores the data is far from exact:
 
@@ -119,35 +121,70 @@ def yield_strategy_checks():
     yield check_nan_scores
 
 
+def _check_doc(check):
+    """Complete a check's one-line docstring with the shared sections."""
+    check.__doc__ += f"""
+
+    Parameters
+    ----------
+    strategy : BaseThresholdStrategy or str
+        A strategy object (cloned, never modified) or a registered name.
+    random_state : int, RandomState instance or None, default=0
+        Seeds the tiny problems and the strategy's ``random_state``.
+    brute_force_tolerance : float, dict or None, default=None
+        Tolerance on the metric; see :func:`check_strategy`.
+
+    Raises
+    ------
+    AssertionError
+        If the strategy fails the check.
+
+    See Also
+    --------
+    check_strategy : All the checks.
+
+    Examples
+    --------
+    >>> from skthresh.strategies import CoordinateAscent
+    >>> from skthresh.utils.estimator_checks import {check.__name__}
+    >>> {check.__name__}(CoordinateAscent())
+    """
+    return check
+
+
+@_check_doc
 def check_output(strategy, *, random_state=0, brute_force_tolerance=None):
     """Finite float64 thresholds of shape (n_labels,), for every average."""
     strategy, rng = _prepare(strategy, random_state)
-    name = "check_output"
     clone(strategy).get_params()
-    for n_labels in (1, 3):
+    runs = [(1, np.float64, average) for average in _AVERAGES]
+    runs += [(3, np.float64, average) for average in _AVERAGES]
+    runs += [(3, np.float32, "micro")]
+    for n_labels, dtype, average in runs:
         Y, S = _tiny_problem(rng, n_labels=n_labels)
-        for dtype in (np.float64, np.float32):
-            for average in _AVERAGES:
-                thresholds = clone(strategy).optimize(Y, S.astype(dtype), f"f1_{average}")
-                _assert(
-                    isinstance(thresholds, np.ndarray)
-                    and thresholds.dtype == np.float64
-                    and thresholds.shape == (n_labels,),
-                    strategy,
-                    name,
-                    f"expected a float64 ndarray of shape ({n_labels},); got "
-                    f"{type(thresholds).__name__} "
-                    f"{getattr(thresholds, 'dtype', None)} "
-                    f"{getattr(thresholds, 'shape', None)} ({average} average).",
-                )
-                _assert(
-                    np.isfinite(thresholds).all(),
-                    strategy,
-                    name,
-                    f"non-finite thresholds {thresholds} ({average} average).",
-                )
+        thresholds = clone(strategy).optimize(Y, S.astype(dtype), f"f1_{average}")
+        where = (
+            f"({n_labels} label(s), {np.dtype(dtype).name} scores, {average} average)"
+        )
+        _assert(
+            isinstance(thresholds, np.ndarray)
+            and thresholds.dtype == np.float64
+            and thresholds.shape == (n_labels,),
+            strategy,
+            "check_output",
+            f"expected a float64 ndarray of shape ({n_labels},); got "
+            f"{type(thresholds).__name__} {getattr(thresholds, 'dtype', None)} "
+            f"{getattr(thresholds, 'shape', None)} {where}.",
+        )
+        _assert(
+            np.isfinite(thresholds).all(),
+            strategy,
+            "check_output",
+            f"non-finite thresholds {thresholds} {where}.",
+        )
 
 
+@_check_doc
 def check_deterministic(strategy, *, random_state=0, brute_force_tolerance=None):
     """Equal thresholds from two runs with the same ``random_state``."""
     strategy, rng = _prepare(strategy, random_state)
@@ -163,6 +200,7 @@ def check_deterministic(strategy, *, random_state=0, brute_force_tolerance=None)
         )
 
 
+@_check_doc
 def check_label_permutation(strategy, *, random_state=0, brute_force_tolerance=None):
     """Permuted labels give permuted thresholds (or an equal metric)."""
     strategy, rng = _prepare(strategy, random_state)
@@ -196,6 +234,7 @@ def check_label_permutation(strategy, *, random_state=0, brute_force_tolerance=N
         )
 
 
+@_check_doc
 def check_brute_force(strategy, *, random_state=0, brute_force_tolerance=None):
     """Metric within the tolerance of the exhaustive optimum on tiny problems."""
     strategy, rng = _prepare(strategy, random_state)
@@ -231,8 +270,9 @@ def check_brute_force(strategy, *, random_state=0, brute_force_tolerance=None):
             )
 
 
+@_check_doc
 def check_degenerate_label(strategy, *, random_state=0, brute_force_tolerance=None):
-    """A label without positives: finite thresholds and a warning."""
+    """A label without positives: finite thresholds and, if learned, a warning."""
     strategy, rng = _prepare(strategy, random_state)
     Y, S = _tiny_problem(rng)
     Y[:, 1] = False
@@ -241,7 +281,8 @@ def check_degenerate_label(strategy, *, random_state=0, brute_force_tolerance=No
             warnings.simplefilter("always")
             thresholds = clone(strategy).optimize(Y, S, f"f1_{average}")
         _assert(
-            any(issubclass(w.category, DegenerateLabelWarning) for w in caught),
+            not getattr(strategy, "_learns_thresholds", True)
+            or any(issubclass(w.category, DegenerateLabelWarning) for w in caught),
             strategy,
             "check_degenerate_label",
             "no DegenerateLabelWarning for a label without positives; got "
@@ -256,6 +297,7 @@ def check_degenerate_label(strategy, *, random_state=0, brute_force_tolerance=No
         )
 
 
+@_check_doc
 def check_nan_scores(strategy, *, random_state=0, brute_force_tolerance=None):
     """NaN scores raise a ValueError that says so."""
     strategy, rng = _prepare(strategy, random_state)
