@@ -68,11 +68,44 @@ def best_shared_threshold(Y, S, metric):
     value : float
         The metric at that threshold.
     """
-    values, cut_scores = shared_threshold_curve(Y, S, metric)
-    best = int(np.argmax(values))
+    if metric.average == "micro":
+        threshold, value = _best_micro_cut(Y, S, metric)
+    else:
+        values, cut_scores = shared_threshold_curve(Y, S, metric)
+        best = int(np.argmax(values))
+        threshold, value = _cut_threshold(cut_scores, best), values[best]
     # np.float64, not float: numpy compares float32 scores with a Python
     # float in float32 (NEP 50), which can move a threshold onto a score.
-    return np.float64(_cut_threshold(cut_scores, best)), float(values[best])
+    return np.float64(threshold), float(value)
+
+
+def _best_micro_cut(Y, S, metric):
+    """Best shared cut for a micro average, from one sort and the positives.
+
+    Lowering a cut past negative scores only raises the predicted positives
+    and not the true ones, which never raises a micro F-beta; so the best
+    cut is "nothing positive" or "every score >= some positive score". One
+    sorted copy of the scores and the sorted positive scores give the counts
+    at those few cuts by binary search: about one sort, and one copy of the
+    matrix in memory.
+    """
+    s_sorted = np.sort(S, axis=None)
+    pos_sorted = np.sort(S[Y])
+    n_pos = pos_sorted.size
+    f = metric.elementwise
+    start = float(f(np.float64(0), np.float64(0), np.float64(n_pos)))
+    levels = np.unique(pos_sorted)[::-1]  # descending: highest threshold first
+    pp = s_sorted.size - np.searchsorted(s_sorted, levels, side="left")
+    tp = n_pos - np.searchsorted(pos_sorted, levels, side="left")
+    values = f(tp, pp, n_pos)
+    best = int(np.argmax(values)) if values.size else -1
+    if best < 0 or values[best] <= start:
+        return s_sorted[-1], start
+    level = levels[best]
+    below = np.searchsorted(s_sorted, level, side="left")
+    if below == 0:
+        return np.nextafter(np.float64(level), -np.inf), float(values[best])
+    return midpoint(level, s_sorted[below - 1]), float(values[best])
 
 
 def shared_threshold_curve(Y, S, metric):

@@ -428,11 +428,13 @@ class _LogitTransform:
     name = "logit"
 
     def __init__(self, S):
-        inside = S[(S > 0) & (S < 1)]
-        smallest = (
-            min(float(inside.min()), 1 - float(inside.max())) if inside.size else 0.5
-        )
-        self.eps = max(min(smallest / 2, 1e-3), 1e-12)
+        # Smallest distance of a score strictly inside (0, 1) to 0 or 1,
+        # without copying the scores.
+        low = float(np.min(S, where=S > 0, initial=1.0))
+        high = float(np.max(S, where=S < 1, initial=0.0))
+        smallest = min(low, 1 - high) if low < 1 else 0.5
+        # 1e-7: float32 holds 1 - eps apart from 1, so no logit is infinite.
+        self.eps = max(min(smallest / 2, 1e-3), 1e-7)
 
     def forward(self, x):
         from scipy.special import logit
@@ -459,12 +461,10 @@ class _SortedProblem:
         if transform.name == "none":
             self.values = self.original
         else:
-            # Applied to sorted scores, an increasing map keeps them sorted.
-            self.values = as_tensor(
-                transform.forward(self.original.cpu().numpy()).astype(np.float32),
-                dtype=torch.float32,
-                device=device,
-            )
+            # Applied to sorted scores, an increasing map keeps them sorted
+            # (float32 rounding can only merge neighbours, never swap them).
+            eps = transform.eps
+            self.values = torch.logit(self.original.clamp(eps, 1 - eps))
         Yt = as_tensor(Y.T, dtype=torch.bool, device=device)
         cum = torch.zeros(
             (S.shape[1], S.shape[0] + 1), dtype=torch.int32, device=device
