@@ -39,9 +39,7 @@ def check_scores(scores, *, name="scores", allow_1d=True):
     except (TypeError, ValueError) as exc:
         raise ValueError(f"{name} could not be converted to an array: {exc}") from exc
     if S.dtype == object or S.dtype.kind in "USVMm":
-        raise ValueError(
-            f"{name} must be numeric; got an array of dtype {S.dtype}."
-        )
+        raise ValueError(f"{name} must be numeric; got an array of dtype {S.dtype}.")
     if S.dtype.kind == "c":
         raise ValueError(f"{name} must be real; got complex values.")
     if S.ndim == 1 and allow_1d:
@@ -53,8 +51,7 @@ def check_scores(scores, *, name="scores", allow_1d=True):
         )
     if S.shape[0] == 0 or S.shape[1] == 0:
         raise ValueError(
-            f"{name} must have at least one sample and one label; got shape "
-            f"{S.shape}."
+            f"{name} must have at least one sample and one label; got shape {S.shape}."
         )
     if S.dtype == np.float16:
         S = S.astype(np.float32)
@@ -103,8 +100,7 @@ def check_indicator(Y, *, name="Y"):
         )
     if Y.shape[0] == 0 or Y.shape[1] == 0:
         raise ValueError(
-            f"{name} must have at least one sample and one label; got shape "
-            f"{Y.shape}."
+            f"{name} must have at least one sample and one label; got shape {Y.shape}."
         )
     if Y.dtype == bool:
         return Y

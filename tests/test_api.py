@@ -407,8 +407,10 @@ def test_surrogate_history_and_objective(small, mode, metric):
     assert est.n_iter_ == 30
     assert (np.diff(history["elapsed"]) >= 0).all()
     assert 0 <= est.best_iter_ <= 30
-    assert history["objective"][est.best_iter_] == est.objective_
-    assert est.objective_ == history["objective"].max()
+    # objective_ is recomputed on the scores as given (float64), the history
+    # during the float32 descent: equal up to rounding.
+    assert history["objective"][est.best_iter_] == pytest.approx(est.objective_)
+    assert est.objective_ == pytest.approx(history["objective"].max(), abs=1e-12)
     assert est.objective_ == pytest.approx(metric_value(Y, S, theta, metric), abs=1e-9)
 
 

@@ -1,5 +1,6 @@
 """F-beta scores computed from true-positive, predicted and actual counts."""
 
+import functools
 import numbers
 import re
 
@@ -9,6 +10,72 @@ _AVERAGES = ("micro", "macro", "samples")
 _NAME_RE = re.compile(r"^f(?P<beta>\d+(?:\.\d+)?)_(?P<average>micro|macro|samples)$")
 
 
+def _validate_params(constraints):
+    """scikit-learn's ``validate_params``, bound at the first call.
+
+    ``skthresh.utils`` imports ``skthresh.metrics``, so this module cannot
+    import ``skthresh.utils._sklearn_compat`` while it is itself imported.
+    ``constraints`` is a function returning the constraints. ``beta``,
+    ``average`` and ``zero_division`` are checked by :class:`FBeta`, whose
+    messages name the allowed values; they are ``"no_validation"`` here.
+    """
+
+    def decorator(func):
+        validated = None
+
+        @functools.wraps(func)
+        def wrapper(*args, **kwargs):
+            nonlocal validated
+            if validated is None:
+                from skthresh.utils._sklearn_compat import validate_params
+
+                validated = validate_params(
+                    constraints(), prefer_skip_nested_validation=True
+                )(func)
+            return validated(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _fbeta_score_constraints():
+    return {
+        "Y_true": ["array-like", "sparse matrix"],
+        "Y_pred": ["array-like", "sparse matrix"],
+        "beta": "no_validation",
+        "average": "no_validation",
+        "zero_division": "no_validation",
+    }
+
+
+def _f1_score_constraints():
+    constraints = _fbeta_score_constraints()
+    del constraints["beta"]
+    return constraints
+
+
+def _counts_constraints():
+    return {
+        "tp": ["array-like"],
+        "fp": ["array-like"],
+        "fn": ["array-like"],
+        "beta": "no_validation",
+        "average": "no_validation",
+        "zero_division": "no_validation",
+    }
+
+
+def _axis_constraints():
+    from skthresh.utils._sklearn_compat import Options
+
+    return {
+        "Y_true": ["array-like", "sparse matrix"],
+        "Y_pred": ["array-like", "sparse matrix"],
+        "axis": [Options(numbers.Integral, {0, 1})],
+    }
+
+
 def _check_counts_args(beta, average, zero_division):
     if (
         not isinstance(beta, numbers.Real)
@@ -16,17 +83,14 @@ def _check_counts_args(beta, average, zero_division):
         or not np.isfinite(beta)
         or beta < 0
     ):
-        raise ValueError(
-            f"beta must be a finite real number >= 0; got beta={beta!r}."
-        )
+        raise ValueError(f"beta must be a finite real number >= 0; got beta={beta!r}.")
     if average not in _AVERAGES:
         raise ValueError(
             f"average must be one of {list(_AVERAGES)}; got average={average!r}."
         )
     if isinstance(zero_division, bool) or zero_division not in (0, 1):
         raise ValueError(
-            "zero_division must be 0.0 or 1.0; got "
-            f"zero_division={zero_division!r}."
+            f"zero_division must be 0.0 or 1.0; got zero_division={zero_division!r}."
         )
 
 
@@ -162,7 +226,7 @@ class FBeta:
         value : float
         """
         axis = 1 if self.average == "samples" else 0
-        tp, pp, pos = multilabel_counts(Y_true, Y_pred, axis=axis)
+        tp, pp, pos = _multilabel_counts(Y_true, Y_pred, axis=axis)
         return float(self.from_counts(tp, pp, pos))
 
 
@@ -212,8 +276,7 @@ def _as_binary_matrix(Y, name):
         Y = Y.reshape(-1, 1)
     if Y.ndim != 2:
         raise ValueError(
-            f"{name} must be a 2-D indicator matrix; got an array with "
-            f"shape {Y.shape}."
+            f"{name} must be a 2-D indicator matrix; got an array with shape {Y.shape}."
         )
     if Y.dtype != bool:
         if not np.isin(Y, (0, 1)).all():
@@ -222,6 +285,7 @@ def _as_binary_matrix(Y, name):
     return Y
 
 
+@_validate_params(_axis_constraints)
 def multilabel_counts(Y_true, Y_pred, *, axis=0):
     """True positives, predicted positives and actual positives.
 
@@ -246,6 +310,10 @@ def multilabel_counts(Y_true, Y_pred, *, axis=0):
     >>> multilabel_counts([[1, 0], [1, 1]], [[1, 1], [0, 1]])
     (array([1, 1]), array([1, 2]), array([2, 1]))
     """
+    return _multilabel_counts(Y_true, Y_pred, axis=axis)
+
+
+def _multilabel_counts(Y_true, Y_pred, axis):
     Y_true = _as_binary_matrix(Y_true, "Y_true")
     Y_pred = _as_binary_matrix(Y_pred, "Y_pred")
     if Y_true.shape != Y_pred.shape:
@@ -259,14 +327,15 @@ def multilabel_counts(Y_true, Y_pred, *, axis=0):
     return tp, pp, pos
 
 
+@_validate_params(_counts_constraints)
 def fbeta_from_counts(tp, fp, fn, *, beta=1.0, average="micro", zero_division=0.0):
     """F-beta from true-positive, false-positive and false-negative counts.
 
     Parameters
     ----------
     tp, fp, fn : array-like of shape (n_groups,)
-        Counts per label for ``average`` in ``{"micro", "macro"}``, per
-        sample for ``average="samples"``.
+        Finite, non-negative counts per label for ``average`` in
+        ``{"micro", "macro"}``, per sample for ``average="samples"``.
     beta : float, default=1.0
         Weight of recall relative to precision.
     average : {"micro", "macro", "samples"}, default="micro"
@@ -290,12 +359,14 @@ def fbeta_from_counts(tp, fp, fn, *, beta=1.0, average="micro", zero_division=0.
             f"tp, fp and fn must have the same shape; got {tp.shape}, "
             f"{fp.shape} and {fn.shape}."
         )
-    if (tp < 0).any() or (fp < 0).any() or (fn < 0).any():
-        raise ValueError("tp, fp and fn must be non-negative counts.")
+    counts = np.stack([tp, fp, fn])
+    if not np.isfinite(counts).all() or (counts < 0).any():
+        raise ValueError("tp, fp and fn must be finite, non-negative counts.")
     metric = FBeta(beta, average, zero_division)
     return float(metric.from_counts(tp, tp + fp, tp + fn))
 
 
+@_validate_params(_fbeta_score_constraints)
 def fbeta_score(Y_true, Y_pred, *, beta=1.0, average="micro", zero_division=0.0):
     """F-beta score of multi-label decisions, computed from counts.
 
@@ -328,6 +399,7 @@ def fbeta_score(Y_true, Y_pred, *, beta=1.0, average="micro", zero_division=0.0)
     return FBeta(beta, average, zero_division).score(Y_true, Y_pred)
 
 
+@_validate_params(_f1_score_constraints)
 def f1_score(Y_true, Y_pred, *, average="micro", zero_division=0.0):
     """F1 score of multi-label decisions; :func:`fbeta_score` with ``beta=1``.
 

@@ -45,7 +45,10 @@ class GlobalThreshold(BaseThresholdStrategy):
         if is_callable_metric(metric):  # exact: one call per distinct score
             threshold, self.objective_ = shared_threshold_callable(metric, Y, S)
         else:
-            threshold, self.objective_ = best_shared_threshold(Y, S, metric)
+            threshold, _ = best_shared_threshold(Y, S, metric)
+            # Recomputed from the decisions: the sweep's running sums can be
+            # off by a few ulps for the macro and samples averages.
+            self.objective_ = metric.score(Y, S > threshold)
         return np.full(S.shape[1], threshold)
 
 

@@ -166,7 +166,7 @@ class GridSearch(BaseThresholdStrategy):
         """Counts of label ``j``'s best grid cut, None if it is no better."""
         lo = float(summary.values[j, 0])
         hi = float(summary.values[j, -1])
-        grid = np.linspace(lo, hi, self.n_points)
+        grid = _linspace(lo, hi, self.n_points)
         scorer = label_search.scorer(j)
         best_value, best = scorer.current, None
         for _ in range(self.n_refinements + 1):
@@ -175,9 +175,17 @@ class GridSearch(BaseThresholdStrategy):
             i = values.size - 1 - int(np.argmax(values[::-1]))  # highest of ties
             if scorer.better(values[i], best_value, pp[i]):
                 best_value, best = values[i], (int(tp[i]), int(pp[i]))
-            step = (grid[-1] - grid[0]) / (self.n_points - 1)
-            grid = np.linspace(grid[i] - step, grid[i] + step, self.n_points)
+            step = grid[-1] / (self.n_points - 1) - grid[0] / (self.n_points - 1)
+            grid = _linspace(grid[i] - step, grid[i] + step, self.n_points)
         return best
+
+
+def _linspace(lo, hi, n):
+    """``np.linspace`` as convex combinations: no overflow near the float limit."""
+    t = np.linspace(0.0, 1.0, n)
+    with np.errstate(over="ignore"):
+        grid = lo * (1.0 - t) + hi * t
+    return np.clip(grid, lo, hi)
 
 
 class _CountSearch:

@@ -192,7 +192,9 @@ class NumericalGradient(BaseThresholdStrategy):
             moved = changes != 0
             k = moved.argmax(axis=1)  # 0 when the metric never moved
             change = np.where(moved.any(axis=1), changes[np.arange(k.size), k], 0.0)
-            grad = change / (step * (k + 1))  # metric per score unit
+            dist = step * (k + 1)
+            # A zero step (scores spread over less than a float) moves nothing.
+            grad = np.divide(change, dist, out=np.zeros_like(change), where=dist > 0)
             # Adam ascent on theta / scale.
             g = grad * self.scale_
             m = b1 * m + (1 - b1) * g

@@ -238,6 +238,8 @@ class SurrogateThreshold(BaseThresholdStrategy):
         self._check_params()
         device = resolve_device(self.device)
         theta0 = self._initial_thresholds(Y, S, metric)
+        S_original, theta0_original = S, theta0
+        S, theta0, unit = _fit_float32(S, theta0)
         is_proba = bool(S.min() >= 0.0 and S.max() <= 1.0)
         if self.transform == "logit" and not is_proba:
             raise ValueError(
@@ -264,7 +266,9 @@ class SurrogateThreshold(BaseThresholdStrategy):
             lr_unit = float(self.scale)
             kernel_unit = torch.full((S.shape[1],), lr_unit, dtype=torch.float32)
         self.scale_ = lr_unit
-        kernel_unit = kernel_unit.to(device)
+        # A label whose scores are all but equal must not make the slope
+        # overflow float32.
+        kernel_unit = kernel_unit.to(device).clamp(min=max(lr_unit * 1e-6, 1e-30))
 
         start = self.transform_.forward(theta0)
         phi = torch.as_tensor(start / lr_unit, dtype=torch.float32, device=device)
@@ -277,14 +281,22 @@ class SurrogateThreshold(BaseThresholdStrategy):
             )
         best_value, best_theta, best_iter = best
         self.n_iter_ = self.max_iter
-        self.objective_ = float(best_value)
         self.best_iter_ = best_iter
         self.history_ = {
             "objective": np.asarray(objective, dtype=np.float64),
             "elapsed": np.asarray(elapsed, dtype=np.float64),
         }
         self.slopes_ = (slope / kernel_unit).to("cpu", torch.float64).numpy()
-        return problem.to_original(best_theta)
+        thresholds = problem.to_original(best_theta) * unit
+        # The descent runs in float32; judge its result, and the start, on the
+        # scores as given, so that the promise "never below the start" and
+        # objective_ hold exactly.
+        value = metric.score(Y, S_original > thresholds)
+        start_value = metric.score(Y, S_original > theta0_original)
+        if start_value > value:
+            thresholds, value = theta0_original, start_value
+        self.objective_ = value
+        return thresholds
 
     def _descend(self, problem, phi, slope, lr_unit, kernel_unit, metric):
         optimizer = _Adam(self.learning_rate) if self.optimizer == "adam" else None
@@ -329,6 +341,20 @@ class SurrogateThreshold(BaseThresholdStrategy):
             )
 
 
+def _fit_float32(S, theta0):
+    """Scale scores beyond float32's range by a power of two.
+
+    Multiplying by a power of two is exact, so ``S > t`` keeps every
+    decision; the thresholds found are scaled back by the returned unit.
+    """
+    big = float(np.max(np.abs(S)))
+    limit = 1e30
+    if big <= limit:
+        return S, theta0, 1.0
+    unit = 2.0 ** np.ceil(np.log2(big / limit))
+    return S / unit, theta0 / unit, unit
+
+
 def resolve_scale(S):
     """The unit of slope and learning rate for a score matrix.
 
@@ -341,10 +367,13 @@ def resolve_scale(S):
     flat = S.ravel()
     sample = flat[:: max(1, flat.size // 200_000)]
     q_lo, q_hi = np.quantile(sample, [0.005, 0.995])
-    spread = float(q_hi - q_lo)
-    if spread > 0:
-        return spread
-    return hi - lo if hi > lo else 1.0
+    for a, b in ((q_lo, q_hi), (lo, hi)):
+        # Halves first: the difference of two scores near the float64 limit
+        # overflows, half of it does not.
+        spread = 2.0 * (float(b) / 2.0 - float(a) / 2.0)
+        if spread > 0:
+            return min(spread, float(np.finfo(np.float64).max))
+    return 1.0
 
 
 # Edges of the integration bins, in units of slope * (score - threshold):

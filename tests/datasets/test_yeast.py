@@ -95,6 +95,7 @@ def test_each_call_returns_fresh_arrays():
 
 def test_as_frame():
     import pandas as pd
+
     bunch = load_yeast(as_frame=True)
     assert isinstance(bunch.data, pd.DataFrame)
     assert isinstance(bunch.target, pd.DataFrame)
