@@ -361,7 +361,7 @@ def test_apply_thresholds_non_finite_thresholds(data):
 
 
 POSITIVE = r" must be a positive finite number; got "
-SCALE = r"scale must be 'auto' or a positive number; got scale="
+SCALE = r"scale must be 'auto' or a positive finite number; got scale="
 DEVICE = r"device must be 'cpu', 'cuda' or 'cuda:<index>'; got device="
 PER_LABEL = r" must be a scalar or an array of shape \(3,\), one per label; got "
 

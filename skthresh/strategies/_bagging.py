@@ -11,6 +11,7 @@ from skthresh.strategies._base import (
     DegenerateLabelWarning,
     _evaluate,
 )
+from skthresh.strategies._params import check_integer
 
 
 class BaggedThresholds(BaseThresholdStrategy):
@@ -90,12 +91,7 @@ class BaggedThresholds(BaseThresholdStrategy):
         self.random_state = random_state
 
     def _check_params(self):
-        if (
-            not isinstance(self.n_bags, numbers.Integral)
-            or isinstance(self.n_bags, bool)
-            or self.n_bags < 1
-        ):
-            raise ValueError(f"n_bags must be an integer >= 1; got {self.n_bags!r}.")
+        check_integer(self.n_bags, "n_bags")
         if not (
             isinstance(self.subsample, numbers.Real)
             and not isinstance(self.subsample, bool)

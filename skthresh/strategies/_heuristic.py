@@ -1,6 +1,5 @@
 """hThresh: random perturbation search with restarts (Cances et al. 2019)."""
 
-import numbers
 import time
 
 import numpy as np
@@ -16,6 +15,7 @@ from skthresh.strategies._callable import (
 from skthresh.strategies._counts import LabelSummary
 from skthresh.strategies._default import default_threshold
 from skthresh.strategies._global import best_shared_threshold
+from skthresh.strategies._params import check_integer, check_positive
 from skthresh.strategies._surrogate import resolve_scale
 
 
@@ -159,15 +159,7 @@ class HeuristicSearch(BaseThresholdStrategy):
 
     def _check_params(self):
         for name in ("n_restarts", "n_steps"):
-            value = getattr(self, name)
-            if (
-                not isinstance(value, numbers.Integral)
-                or isinstance(value, bool)
-                or value < 1
-            ):
-                raise ValueError(
-                    f"{name} must be an integer >= 1; got {name}={value!r}."
-                )
+            check_integer(getattr(self, name), name)
         check_positive(self.step_size, "step_size")
         if self.scale != "auto":
             check_positive(self.scale, "scale", allowed="'auto' or ")
@@ -282,16 +274,3 @@ def _evaluator(Y, S, metric):
         return metric.from_counts(tp.T, pp.T, summary.pos)
 
     return evaluate, 256
-
-
-def check_positive(value, name, allowed=""):
-    """Raise a ValueError unless ``value`` is a positive finite real number."""
-    if (
-        not isinstance(value, numbers.Real)
-        or isinstance(value, bool)
-        or not np.isfinite(value)
-        or value <= 0
-    ):
-        raise ValueError(
-            f"{name} must be {allowed}a positive finite number; got {name}={value!r}."
-        )

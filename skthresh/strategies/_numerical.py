@@ -1,6 +1,5 @@
 """numThresh: finite-difference metric gradients with Adam (Kong et al., autoth)."""
 
-import numbers
 import time
 
 import numpy as np
@@ -8,7 +7,8 @@ import numpy as np
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._callable import is_callable_metric
 from skthresh.strategies._counts import LabelSummary, SampleCounts
-from skthresh.strategies._heuristic import check_positive, initial_thresholds
+from skthresh.strategies._heuristic import initial_thresholds
+from skthresh.strategies._params import check_integer, check_positive
 from skthresh.strategies._surrogate import resolve_scale
 
 
@@ -148,15 +148,7 @@ class NumericalGradient(BaseThresholdStrategy):
         if self.scale != "auto":
             check_positive(self.scale, "scale", allowed="'auto' or ")
         for name in ("max_steps", "max_iter"):
-            value = getattr(self, name)
-            if (
-                not isinstance(value, numbers.Integral)
-                or isinstance(value, bool)
-                or value < 1
-            ):
-                raise ValueError(
-                    f"{name} must be an integer >= 1; got {name}={value!r}."
-                )
+            check_integer(getattr(self, name), name)
 
     def _optimize(self, Y, S, metric):
         self._check_params()

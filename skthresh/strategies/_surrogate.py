@@ -1,6 +1,5 @@
 """SGL-Thresh: thresholds learned with surrogate gradients (Pellegrini & Masquelier)."""
 
-import numbers
 import time
 
 import numpy as np
@@ -10,6 +9,7 @@ from skthresh._validation import check_thresholds
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._default import default_threshold
 from skthresh.strategies._global import best_shared_threshold, midpoint
+from skthresh.strategies._params import check_integer, check_positive
 
 
 class SurrogateThreshold(BaseThresholdStrategy):
@@ -176,24 +176,8 @@ class SurrogateThreshold(BaseThresholdStrategy):
 
     def _check_params(self):
         for name in ("slope", "learning_rate"):
-            value = getattr(self, name)
-            if (
-                not isinstance(value, numbers.Real)
-                or isinstance(value, bool)
-                or not np.isfinite(value)
-                or value <= 0
-            ):
-                raise ValueError(
-                    f"{name} must be a positive finite number; got {name}={value!r}."
-                )
-        if (
-            not isinstance(self.max_iter, numbers.Integral)
-            or isinstance(self.max_iter, bool)
-            or self.max_iter < 1
-        ):
-            raise ValueError(
-                f"max_iter must be an integer >= 1; got max_iter={self.max_iter!r}."
-            )
+            check_positive(getattr(self, name), name)
+        check_integer(self.max_iter, "max_iter")
         if self.optimizer not in ("adam", "sgd"):
             raise ValueError(
                 f"optimizer must be 'adam' or 'sgd'; got optimizer={self.optimizer!r}."
@@ -207,18 +191,8 @@ class SurrogateThreshold(BaseThresholdStrategy):
                 "transform must be 'auto', 'logit' or 'none'; got "
                 f"transform={self.transform!r}."
             )
-        if not (
-            self.scale == "auto"
-            or (
-                isinstance(self.scale, numbers.Real)
-                and not isinstance(self.scale, bool)
-                and np.isfinite(self.scale)
-                and self.scale > 0
-            )
-        ):
-            raise ValueError(
-                f"scale must be 'auto' or a positive number; got scale={self.scale!r}."
-            )
+        if self.scale != "auto":
+            check_positive(self.scale, "scale", allowed="'auto' or ")
 
     def _initial_thresholds(self, Y, S, metric):
         if isinstance(self.init, str):
