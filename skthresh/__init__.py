@@ -3,6 +3,7 @@
 from skthresh._api import apply_thresholds, learn_thresholds
 from skthresh._classifier import SurrogateThresholdClassifier
 from skthresh._show_versions import show_versions
+from skthresh._summary import ScoreSummary
 from skthresh.metrics import FBeta
 from skthresh.strategies import (
     DegenerateLabelWarning,
@@ -15,6 +16,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DegenerateLabelWarning",
     "FBeta",
+    "ScoreSummary",
     "SurrogateThresholdClassifier",
     "apply_thresholds",
     "available_strategies",

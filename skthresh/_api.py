@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from skthresh._summary import ScoreSummary
 from skthresh._torch import is_tensor
 from skthresh._validation import check_scores, check_thresholds
 from skthresh.strategies import BaseThresholdStrategy, get_strategy
@@ -15,8 +16,8 @@ from skthresh.utils._sklearn_compat import validate_params
 
 @validate_params(
     {
-        "Y_true": ["array-like", "sparse matrix"],
-        "scores": ["array-like", "sparse matrix"],
+        "Y_true": ["array-like", "sparse matrix", ScoreSummary],
+        "scores": ["array-like", "sparse matrix", None],
         "strategy": "no_validation",  # get_strategy lists the registered names
         "metric": "no_validation",  # check_metric lists the metric names
         "min_positives": "no_validation",  # BaseThresholdStrategy.optimize
@@ -25,7 +26,7 @@ from skthresh.utils._sklearn_compat import validate_params
 )
 def learn_thresholds(
     Y_true,
-    scores,
+    scores=None,
     *,
     strategy="surrogate",
     metric="f1_micro",
@@ -37,14 +38,25 @@ def learn_thresholds(
     For users who already have scores, for example a deep-learning tagger's
     outputs on a validation set.
 
+    Large inputs are welcome: a ``numpy.memmap``, a scipy sparse matrix
+    (missing entries are scores of 0) or a ``dask.array`` is read chunk by
+    chunk into a :class:`ScoreSummary`, never copied whole, whenever the
+    strategy and metric need only per-label counts (F-beta averaged over
+    labels, every strategy but ``"bagged"`` and ``surrogate`` with
+    ``mode="dense"``).
+
     Parameters
     ----------
-    Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        True 0/1 labels of the tuning samples (a 1-D array is one label).
-    scores : array-like or torch tensor of shape (n_samples, n_labels)
+    Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels) or \
+            ScoreSummary
+        True 0/1 labels of the tuning samples (a 1-D array is one label),
+        or a :class:`ScoreSummary` of labels and scores (then ``scores``
+        is None).
+    scores : {array-like, sparse matrix} of shape (n_samples, n_labels), \
+            default=None
         Scores of the same samples: probabilities, logits or any decision
         score where higher means more likely positive. Torch tensors may
-        live on any device.
+        live on any device; dask arrays are summarized block by block.
     strategy : str or BaseThresholdStrategy, default="surrogate"
         A registered name (see
         :func:`~skthresh.strategies.available_strategies`) or a strategy
@@ -88,7 +100,51 @@ def learn_thresholds(
         strategy.set_params(**params)
     else:
         strategy = get_strategy(strategy, **params)
+    if isinstance(Y_true, ScoreSummary) != (scores is None):
+        raise ValueError(
+            "Pass Y_true and scores, or a ScoreSummary as Y_true and no scores; "
+            f"got Y_true of type {type(Y_true).__name__} and "
+            f"scores={'None' if scores is None else type(scores).__name__}."
+        )
+    if _streamed(Y_true, scores):
+        if not _counts_suffice(strategy, metric):
+            if _is_dask(scores) or _is_dask(Y_true):
+                raise ValueError(
+                    f"{type(strategy).__name__} with metric={metric!r} needs the "
+                    "whole score matrix, which a dask array is not loaded into; "
+                    "use an F-beta averaged over labels ('f1_micro', 'f1_macro') "
+                    "with a strategy that works on a ScoreSummary, or compute "
+                    "the arrays first."
+                )
+        else:
+            Y_true, scores = ScoreSummary.from_arrays(Y_true, scores), None
     return strategy.optimize(Y_true, scores, metric, min_positives=min_positives)
+
+
+def _is_dask(obj):
+    return type(obj).__module__.split(".")[0] == "dask"
+
+
+def _streamed(Y, scores):
+    """Whether the inputs are better read chunk by chunk than loaded whole."""
+    return any(
+        _is_dask(a) or isinstance(a, np.memmap) or hasattr(a, "tocsr")
+        for a in (Y, scores)
+    ) and not is_tensor(scores)
+
+
+def _counts_suffice(strategy, metric):
+    """Whether ``strategy`` can learn from a summary for ``metric``."""
+    from skthresh.metrics import check_metric
+    from skthresh.strategies._callable import is_callable_metric
+
+    if is_callable_metric(metric):
+        return False
+    try:
+        metric = check_metric(metric)
+    except ValueError:
+        return False  # optimize() gives the message
+    return strategy._supports_summary(metric)
 
 
 @validate_params(
@@ -115,7 +171,9 @@ def apply_thresholds(scores, thresholds):
     -------
     decisions : ndarray of int64 of shape (n_samples, n_labels)
         0/1 decisions. A torch tensor input gives a torch tensor of int64 on
-        the same device.
+        the same device. Sparse scores (missing entries are 0) give a
+        sparse CSR matrix when no threshold is negative, so that the missing
+        entries stay negative; otherwise a dense array.
 
     Examples
     --------
@@ -147,7 +205,37 @@ def apply_thresholds(scores, thresholds):
         if scores.ndim == 1:
             theta_t = theta_t[0]
         return (scores.to(torch.float64) > theta_t).to(torch.int64)
+    if hasattr(scores, "tocsr") and scores.ndim == 2:
+        sparse = _apply_sparse(scores, thresholds)
+        if sparse is not None:
+            return sparse
     S = check_scores(scores)
     theta = check_thresholds(thresholds, S.shape[1])
     decisions = (S > theta).astype(np.int64)
     return decisions[:, 0] if np.ndim(scores) == 1 else decisions
+
+
+def _apply_sparse(scores, thresholds):
+    """Sparse decisions of sparse scores, or None if they would be dense."""
+    import scipy.sparse as sp
+
+    csr = sp.csr_matrix(scores)
+    theta = check_thresholds(thresholds, csr.shape[1])
+    if (theta < 0).any():
+        return None
+    data = np.asarray(csr.data, dtype=np.float64)
+    finite = np.isfinite(data)
+    if not finite.all():
+        first = int(np.argmin(finite))
+        row = int(np.searchsorted(csr.indptr, first, side="right")) - 1
+        raise ValueError(
+            f"scores must be finite; found {int((~finite).sum())} non-finite "
+            f"value(s), the first at row {row}, label {int(csr.indices[first])}."
+        )
+    keep = data > theta[csr.indices]
+    out = sp.csr_matrix(
+        (keep.astype(np.int64), csr.indices.copy(), csr.indptr.copy()),
+        shape=csr.shape,
+    )
+    out.eliminate_zeros()
+    return out

@@ -299,22 +299,19 @@ DEGENERATE_BELOW_START = {
 # Numerical gradients start from 0.5, not from the shared threshold that the
 # degenerate labels end with, so their start is not a point of the result's
 # kind; they are left out here.
-# Known bug, kept visible: BaseThresholdStrategy.optimize gives degenerate
-# labels the shared threshold *after* the strategy optimized every other
-# label around the degenerate labels' own (better) thresholds, so the result
-# can end below the all-shared start. The fix is to optimize with those
-# labels held at the shared threshold. strict=True: this fails once fixed.
-@pytest.mark.xfail(
-    strict=True,
-    reason="degenerate-label fill happens after optimization (known bug)",
-)
+# Rare labels are held at the shared threshold *while* the others are
+# optimized (their counts are constants of the metric), so the result is
+# never below the all-shared start. These examples ended below it when the
+# fill came after the optimization. The samples average of coordinate starts
+# elsewhere (the micro optimum), so it is left out.
 @pytest.mark.parametrize("name", ["coordinate", "grid", "heuristic", "surrogate"])
-@given(problem=problems(degenerate=True), metric=st.sampled_from(METRICS[:2]))
+@given(problem=problems(degenerate=True), metric=st.sampled_from(METRICS))
 @example(problem=DEGENERATE_BELOW_START["coordinate"], metric="f1_micro")
 @example(problem=DEGENERATE_BELOW_START["grid"], metric="f1_micro")
 @example(problem=DEGENERATE_BELOW_START["heuristic"], metric="f1_micro")
 @example(problem=DEGENERATE_BELOW_START["surrogate"], metric="f1_micro")
 def test_degenerate_labels_never_below_the_shared_start(name, problem, metric):
+    assume(not (name == "coordinate" and metric == "f1_samples"))
     # The start (the best shared threshold) already gives degenerate labels
     # the shared threshold, as the result must; ending below it breaks the
     # promise of never ending below the start.

@@ -11,6 +11,7 @@ from skthresh.strategies._base import (
     DegenerateLabelWarning,
     _evaluate,
 )
+from skthresh.strategies._held import take_rows
 from skthresh.strategies._params import check_integer
 
 
@@ -123,7 +124,9 @@ class BaggedThresholds(BaseThresholdStrategy):
                 # get the shared threshold of that bag, and the full data
                 # decides the warning below.
                 warnings.simplefilter("ignore", DegenerateLabelWarning)
-                bags.append(strategy.optimize(Y[rows], S[rows], metric))
+                bags.append(
+                    strategy.optimize(Y[rows], S[rows], take_rows(metric, rows))
+                )
         self.bag_thresholds_ = np.asarray(bags)
         combine = np.mean if self.aggregate == "mean" else np.median
         thresholds = combine(self.bag_thresholds_, axis=0)

@@ -62,12 +62,17 @@ class BaseThresholdStrategy(BaseEstimator):
 
     and checks that it returned a finite array of shape ``(n_labels,)``.
     Subclasses never re-validate. Labels with no positive or no negative
-    tuning sample are then given the best shared threshold (see
+    tuning sample (and labels with fewer than ``min_positives`` positives)
+    are held at the best shared threshold (see
     :class:`DegenerateLabelWarning`) unless the subclass sets the class
     attribute ``_learns_thresholds = False`` (fixed thresholds, such as the
-    default strategy); a strategy's ``objective_``, if it has one, is then
-    recomputed for the thresholds returned, while ``history_`` keeps the
-    values seen during the search.
+    default strategy). ``_optimize`` then receives only the other labels'
+    columns, and a metric that adds the held labels' counts to theirs
+    (pooled counts for a micro average, each sample's for a samples
+    average): the free labels are optimized for the decisions the held
+    ones keep. A strategy's ``objective_``, if it has one, is then
+    recomputed over all labels, while ``history_`` keeps the values seen
+    during the search (over the free labels, held counts included).
 
     A subclass that draws random numbers takes a ``random_state``
     parameter and derives every generator from it, so that equal seeds
@@ -89,8 +94,10 @@ class BaseThresholdStrategy(BaseEstimator):
 
     _learns_thresholds = True
     _accepts_callable_metric = False
+    # False for strategies that give every label one shared threshold anyway.
+    _holds_rare_labels = True
 
-    def optimize(self, Y, scores, metric="f1_micro", *, min_positives=1):
+    def optimize(self, Y, scores=None, metric="f1_micro", *, min_positives=1):
         """Learn one threshold per label on a tuning set.
 
         Parameters
@@ -117,9 +124,9 @@ class BaseThresholdStrategy(BaseEstimator):
             A sample is positive for label ``j`` when its score is strictly
             greater than ``thresholds[j]``.
         """
+        from skthresh._summary import ScoreSummary
         from skthresh.strategies._callable import is_callable_metric
 
-        Y, S = check_tuning_data(Y, scores)
         if is_callable_metric(metric):
             if not self._accepts_callable_metric:
                 raise ValueError(
@@ -139,27 +146,169 @@ class BaseThresholdStrategy(BaseEstimator):
                 "min_positives must be an integer >= 0; got "
                 f"min_positives={min_positives!r}."
             )
-        thresholds = np.asarray(self._optimize(Y, S, metric), dtype=np.float64)
-        if thresholds.shape != (S.shape[1],):
+        if isinstance(Y, ScoreSummary):
+            if scores is not None:
+                raise ValueError(
+                    "Pass either a ScoreSummary (and scores=None) or Y and scores; "
+                    "got both."
+                )
+            self._check_summary_support(metric)
+            data = _Summarized(Y)
+        else:
+            Y, S = check_tuning_data(Y, scores)
+            # Micro and macro F-beta need only per-label counts: strategies
+            # that work on a summary always do, so that thresholds are the
+            # same from arrays, chunks or Dask.
+            if self._supports_summary(metric) and self._summarizes_arrays(metric):
+                data = _Summarized(ScoreSummary(Y, S))
+            else:
+                data = _Dense(Y, S)
+        if not self._learns_thresholds:
+            return data.run(self, metric)
+        return self._optimize_with_rare_labels(data, metric, min_positives)
+
+    def _supports_summary(self, metric):
+        """Whether this strategy works on a summary for this metric."""
+        from skthresh.strategies._callable import is_callable_metric
+
+        return (
+            hasattr(self, "_optimize_summary")
+            and not is_callable_metric(metric)
+            and metric.average != "samples"
+        )
+
+    def _summarizes_arrays(self, metric):
+        """Whether matrices are summarized first (when summaries are supported).
+
+        A strategy whose matrix code gives the very thresholds its summary
+        code gives, faster, returns False.
+        """
+        return True
+
+    def _check_summary_support(self, metric):
+        from skthresh.strategies._callable import is_callable_metric
+
+        if is_callable_metric(metric) or metric.average == "samples":
+            raise ValueError(
+                "A ScoreSummary holds per-label counts only: it serves F-beta "
+                "metrics averaged over labels ('micro' or 'macro'), not a "
+                "callable metric or a samples average, which need the score "
+                "matrix."
+            )
+        if not self._supports_summary(metric):
+            raise ValueError(
+                f"{type(self).__name__}{self._summary_hint()} needs the score matrix "
+                "and cannot work on a ScoreSummary."
+            )
+
+    def _summary_hint(self):
+        return ""
+
+    def _checked(self, thresholds, n_labels):
+        """A strategy's result, checked."""
+        thresholds = np.asarray(thresholds, dtype=np.float64)
+        if thresholds.shape != (n_labels,):
             raise RuntimeError(
                 f"{type(self).__name__}._optimize returned shape "
-                f"{thresholds.shape}; expected ({S.shape[1]},)."
+                f"{thresholds.shape}; expected ({n_labels},)."
             )
         if not np.isfinite(thresholds).all():
             raise RuntimeError(
                 f"{type(self).__name__}._optimize returned non-finite thresholds."
             )
-        if self._learns_thresholds:
-            filled = _fill_degenerate_labels(thresholds, Y, S, metric, min_positives)
-            if filled is not thresholds and hasattr(self, "objective_"):
-                # The objective describes the thresholds actually returned.
-                self.objective_ = _evaluate(metric, Y, S, filled)
-            thresholds = filled
+        return thresholds
+
+    def _optimize_with_rare_labels(self, data, metric, min_positives):
+        """Hold rare labels at the shared threshold, optimize the others.
+
+        The held labels' decisions count in the metric that the other labels
+        are optimized for (see ``_held``), so the result is never below the
+        all-shared start for strategies that never end below their start.
+        """
+        n_pos = data.pos
+        degenerate = (n_pos == 0) | (n_pos == data.n_samples)
+        rare = degenerate | (n_pos < min_positives)
+        if not rare.any() or not self._holds_rare_labels:
+            thresholds = data.run(self, metric)
+            if degenerate.any():
+                _warn_degenerate(np.flatnonzero(degenerate), thresholds[degenerate][0])
+            return thresholds
+        shared = data.shared_threshold(metric)
+        thresholds = np.full(data.n_labels, shared)
+        free = ~rare
+        if free.any():
+            held_metric = data.hold(metric, rare, shared)
+            thresholds[free] = data.take_labels(free).run(self, held_metric)
+        if hasattr(self, "objective_") or not free.any():
+            # The objective describes all labels, held ones included.
+            self.objective_ = data.evaluate(metric, thresholds)
+        if degenerate.any():
+            _warn_degenerate(np.flatnonzero(degenerate), shared)
         return thresholds
 
     @abstractmethod
     def _optimize(self, Y, S, metric):
         """Return thresholds for validated inputs; see the class docstring."""
+
+
+class _Dense:
+    """A tuning set given as matrices."""
+
+    def __init__(self, Y, S):
+        self.Y, self.S = Y, S
+        self.n_samples, self.n_labels = S.shape
+        self.pos = Y.sum(axis=0)
+
+    def run(self, strategy, metric):
+        return strategy._checked(
+            strategy._optimize(self.Y, self.S, metric), self.n_labels
+        )
+
+    def shared_threshold(self, metric):
+        return _shared_threshold(self.Y, self.S, metric)
+
+    def hold(self, metric, held, threshold):
+        from skthresh.strategies._held import hold_labels
+
+        return hold_labels(metric, self.Y, self.S, held, threshold)
+
+    def take_labels(self, labels):
+        return _Dense(
+            np.ascontiguousarray(self.Y[:, labels]),
+            np.ascontiguousarray(self.S[:, labels]),
+        )
+
+    def evaluate(self, metric, thresholds):
+        return _evaluate(metric, self.Y, self.S, thresholds)
+
+
+class _Summarized:
+    """A tuning set given as a :class:`~skthresh.ScoreSummary`."""
+
+    def __init__(self, summary):
+        self.summary = summary
+        self.n_samples, self.n_labels = summary.shape
+        self.pos = summary.pos
+
+    def run(self, strategy, metric):
+        thresholds = strategy._optimize_summary(self.summary, metric)
+        return strategy._checked(thresholds, self.n_labels)
+
+    def shared_threshold(self, metric):
+        from skthresh.strategies._global import best_shared_threshold_summary
+
+        return best_shared_threshold_summary(self.summary, metric)[0]
+
+    def hold(self, metric, held, threshold):
+        from skthresh.strategies._held import hold_summary_labels
+
+        return hold_summary_labels(metric, self.summary, held, threshold)
+
+    def take_labels(self, labels):
+        return _Summarized(self.summary.take_labels(labels))
+
+    def evaluate(self, metric, thresholds):
+        return self.summary.score(metric, thresholds)
 
 
 def _evaluate(metric, Y, S, thresholds):
@@ -170,34 +319,27 @@ def _evaluate(metric, Y, S, thresholds):
     return metric.score(Y, S > thresholds)
 
 
-def _fill_degenerate_labels(thresholds, Y, S, metric, min_positives=1):
-    """Give rare labels, and labels of one class only, the shared threshold."""
+def _shared_threshold(Y, S, metric):
+    """The best threshold shared by all labels."""
     from skthresh.strategies._callable import (
         is_callable_metric,
         shared_threshold_callable,
     )
     from skthresh.strategies._global import best_shared_threshold
 
-    n_pos = Y.sum(axis=0)
-    degenerate = (n_pos == 0) | (n_pos == Y.shape[0])
-    rare = degenerate | (n_pos < min_positives)
-    if not rare.any():
-        return thresholds
     if is_callable_metric(metric):
         shared, _ = shared_threshold_callable(metric, Y, S, max_candidates=256)
     else:
         shared, _ = best_shared_threshold(Y, S, metric)
-    thresholds = thresholds.copy()
-    thresholds[rare] = shared
-    if not degenerate.any():
-        return thresholds
-    labels = np.flatnonzero(degenerate)
+    return shared
+
+
+def _warn_degenerate(labels, shared):
     shown = ", ".join(map(str, labels[:10])) + (", ..." if labels.size > 10 else "")
     warnings.warn(
         f"{labels.size} label(s) have no positive or no negative sample in the "
         f"tuning data (label indices {shown}); their thresholds were set to the "
         f"best threshold shared by all labels, {shared:.6g}.",
         DegenerateLabelWarning,
-        stacklevel=3,
+        stacklevel=4,
     )
-    return thresholds

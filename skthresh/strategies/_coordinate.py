@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from skthresh._summary import ScoreSummary
 from skthresh.metrics import FBeta
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._callable import (
@@ -14,8 +15,9 @@ from skthresh.strategies._callable import (
     is_callable_metric,
     shared_threshold_callable,
 )
-from skthresh.strategies._counts import LabelSummary, SampleCounts, significant
+from skthresh.strategies._counts import SampleCounts, significant
 from skthresh.strategies._global import midpoint
+from skthresh.strategies._held import HeldFBeta
 
 
 class CoordinateAscent(BaseThresholdStrategy):
@@ -132,6 +134,14 @@ class CoordinateAscent(BaseThresholdStrategy):
         self.verbose = verbose
 
     def _optimize(self, Y, S, metric):
+        if is_callable_metric(metric):
+            return self._run(self._callable, Y, S, metric)
+        return self._run(self._samples, Y, S, metric)
+
+    def _optimize_summary(self, summary, metric):
+        return self._run(self._separable, summary, metric)
+
+    def _run(self, search, *args):
         if (
             not isinstance(self.max_iter, numbers.Integral)
             or isinstance(self.max_iter, bool)
@@ -142,12 +152,7 @@ class CoordinateAscent(BaseThresholdStrategy):
             )
         self._start = time.perf_counter()
         self._objective, self._elapsed = [], []
-        if is_callable_metric(metric):
-            thresholds, converged = self._callable(Y, S, metric)
-        elif metric.average == "samples":
-            thresholds, converged = self._samples(Y, S, metric)
-        else:
-            thresholds, converged = self._separable(Y, S, metric)
+        thresholds, converged = search(*args)
         self.objective_ = float(self._objective[-1])
         self.history_ = {
             "objective": np.asarray(self._objective, dtype=np.float64),
@@ -173,9 +178,8 @@ class CoordinateAscent(BaseThresholdStrategy):
                 f"objective {value:.6f}  {self._elapsed[-1]:7.2f}s"
             )
 
-    def _separable(self, Y, S, metric):
+    def _separable(self, summary, metric):
         """Micro (Dinkelbach form) and macro: all labels updated at once."""
-        summary = LabelSummary(Y, S)
         if metric.average == "macro":
             label, tp, pp, thr, start = summary.positive_cuts()
             pos = summary.pos
@@ -191,7 +195,7 @@ class CoordinateAscent(BaseThresholdStrategy):
         """Samples average: label by label, with per-sample counts."""
         n_labels = S.shape[1]
         micro = FBeta(metric.beta, "micro", metric.zero_division)
-        start, _ = _dinkelbach(LabelSummary(Y, S), micro, self.max_iter, None)
+        start, _ = _dinkelbach(ScoreSummary(Y, S), micro, self.max_iter, None)
         counts = SampleCounts(Y, S, metric)
         counts.set_thresholds(start)
         self._record(counts.value())
@@ -268,7 +272,13 @@ def _dinkelbach(summary, metric, max_iter, record):
     first = start[:-1]
     choice = first.copy()  # nothing positive
     pos = summary.pos
-    pos_total = int(pos.sum())
+    # Labels held fixed (if any) add constant pooled counts.
+    tp_held, pp_held, pos_held = (
+        (int(metric.held_tp), int(metric.held_pp), int(metric.held_pos))
+        if isinstance(metric, HeldFBeta)
+        else (0, 0, 0)
+    )
+    pos_total = int(pos.sum()) + pos_held
     b2 = metric.beta**2
     integer = b2 == int(b2)
     record = record or (lambda value: None)
@@ -276,7 +286,8 @@ def _dinkelbach(summary, metric, max_iter, record):
     if pos_total == 0:
         return thr[choice], True
     for _ in range(max_iter):
-        T, P = int(tp[choice].sum()), int(pp[choice].sum())
+        T = int(tp[choice].sum()) + tp_held
+        P = int(pp[choice].sum()) + pp_held
         # lambda = a * T / den; maximize a * tp - lambda * pp, times den / a.
         if integer:
             gain = tp * (int(b2) * pos_total + P) - T * pp

@@ -38,6 +38,9 @@ class DefaultThreshold(BaseThresholdStrategy):
     def __init__(self, threshold="auto"):
         self.threshold = threshold
 
+    def _optimize_summary(self, summary, metric):
+        return self._optimize(None, summary, metric)
+
     def _optimize(self, Y, S, metric):
         if isinstance(self.threshold, str):
             if self.threshold != "auto":

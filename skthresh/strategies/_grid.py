@@ -5,9 +5,10 @@ import time
 
 import numpy as np
 
+from skthresh._summary import ScoreSummary
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._callable import is_callable_metric
-from skthresh.strategies._counts import LabelSummary, SampleCounts, significant
+from skthresh.strategies._counts import SampleCounts, significant
 from skthresh.strategies._heuristic import initial_thresholds
 
 
@@ -128,17 +129,21 @@ class GridSearch(BaseThresholdStrategy):
                 "CoordinateAscent for callable metrics."
             )
         theta = initial_thresholds(self.init, Y, S, metric).copy()
-        summary = LabelSummary(Y, S)
-        if metric.average == "samples":
-            label_search = _SampleSearch(Y, S, metric, summary, theta)
-        else:
-            label_search = _CountSearch(metric, summary, theta)
+        summary = ScoreSummary(Y, S)
+        return self._search(summary, _SampleSearch(Y, S, metric, summary, theta), theta)
+
+    def _optimize_summary(self, summary, metric):
+        self._check_params()
+        theta = initial_thresholds(self.init, None, summary, metric).copy()
+        return self._search(summary, _CountSearch(metric, summary, theta), theta)
+
+    def _search(self, summary, label_search, theta):
         objective = [label_search.value()]
         elapsed = [0.0]
         start = time.perf_counter()
         for sweep in range(self.n_passes):
             changed = False
-            for j in range(S.shape[1]):
+            for j in range(summary.n_labels):
                 best = self._search_label(summary, label_search, j)
                 if best is not None:
                     tp, pp = best

@@ -5,6 +5,7 @@ import time
 import numpy as np
 from sklearn.utils import check_random_state
 
+from skthresh._summary import ScoreSummary
 from skthresh._validation import check_thresholds
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._callable import (
@@ -12,7 +13,6 @@ from skthresh.strategies._callable import (
     is_callable_metric,
     shared_threshold_callable,
 )
-from skthresh.strategies._counts import LabelSummary
 from skthresh.strategies._default import default_threshold
 from skthresh.strategies._global import best_shared_threshold
 from skthresh.strategies._params import check_integer, check_positive
@@ -165,10 +165,15 @@ class HeuristicSearch(BaseThresholdStrategy):
             check_positive(self.scale, "scale", allowed="'auto' or ")
 
     def _optimize(self, Y, S, metric):
+        return self._search(Y, S, metric, *_evaluator(Y, S, metric))
+
+    def _optimize_summary(self, summary, metric):
+        return self._search(None, summary, metric, *_summary_evaluator(summary, metric))
+
+    def _search(self, Y, S, metric, evaluate, max_batch):
         self._check_params()
         rng = check_random_state(self.random_state)
         self.scale_ = resolve_scale(S) if self.scale == "auto" else float(self.scale)
-        evaluate, max_batch = _evaluator(Y, S, metric)
         theta = initial_thresholds(self.init, Y, S, metric)
         value = float(evaluate(theta[None])[0])
         n_labels = S.shape[1]
@@ -267,7 +272,11 @@ def _evaluator(Y, S, metric):
             return metric.from_counts(tp, D.sum(axis=1, dtype=np.int64), pos)
 
         return lambda thetas: np.array([evaluate_one(theta) for theta in thetas]), 1
-    summary = LabelSummary(Y, S)
+    return _summary_evaluator(ScoreSummary(Y, S), metric)
+
+
+def _summary_evaluator(summary, metric):
+    """:func:`_evaluator` for micro and macro averages, from a summary."""
 
     def evaluate(thetas):
         tp, pp = summary.counts(thetas.T)

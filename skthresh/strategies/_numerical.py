@@ -4,9 +4,10 @@ import time
 
 import numpy as np
 
+from skthresh._summary import ScoreSummary
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._callable import is_callable_metric
-from skthresh.strategies._counts import LabelSummary, SampleCounts
+from skthresh.strategies._counts import SampleCounts
 from skthresh.strategies._heuristic import initial_thresholds
 from skthresh.strategies._params import check_integer, check_positive
 from skthresh.strategies._surrogate import resolve_scale
@@ -158,11 +159,15 @@ class NumericalGradient(BaseThresholdStrategy):
                 "computes from counts; got a callable metric. Use "
                 "HeuristicSearch or CoordinateAscent for callable metrics."
             )
+        return self._descend(Y, S, metric, _SampleProblem(Y, S, metric))
+
+    def _optimize_summary(self, summary, metric):
+        self._check_params()
+        return self._descend(None, summary, metric, _CountProblem(summary, metric))
+
+    def _descend(self, Y, S, metric, problem):
         self.scale_ = resolve_scale(S) if self.scale == "auto" else float(self.scale)
         theta = initial_thresholds(self.init, Y, S, metric)
-        problem = (_SampleProblem if metric.average == "samples" else _CountProblem)(
-            Y, S, metric
-        )
         step = self.delta * self.scale_
         offsets = step * np.arange(1, self.max_steps + 1)
         b1, b2, eps = 0.9, 0.999, 1e-8
@@ -219,8 +224,8 @@ class NumericalGradient(BaseThresholdStrategy):
 class _CountProblem:
     """Micro and macro: metric changes from per-label counts."""
 
-    def __init__(self, Y, S, metric):
-        self.summary = LabelSummary(Y, S)
+    def __init__(self, summary, metric):
+        self.summary = summary
         self.metric = metric
 
     def value_and_changes(self, theta, offsets):
@@ -252,7 +257,7 @@ class _SampleProblem:
     """Samples average: metric changes from per-sample counts, label by label."""
 
     def __init__(self, Y, S, metric):
-        self.summary = LabelSummary(Y, S)
+        self.summary = ScoreSummary(Y, S)
         self.counts = SampleCounts(Y, S, metric)
         self.n_samples = S.shape[0]
 

@@ -8,7 +8,7 @@ from skthresh._torch import as_tensor, resolve_device, threads_for
 from skthresh._validation import check_thresholds
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._default import default_threshold
-from skthresh.strategies._global import best_shared_threshold, midpoint
+from skthresh.strategies._global import best_shared_threshold
 from skthresh.strategies._params import check_integer, check_positive
 
 
@@ -206,10 +206,30 @@ class SurrogateThreshold(BaseThresholdStrategy):
             )
         return check_thresholds(self.init, S.shape[1], name="init")
 
+    def _supports_summary(self, metric):
+        return self.mode != "dense" and super()._supports_summary(metric)
+
+    def _summary_hint(self):
+        return " with mode='dense'"
+
     def _optimize(self, Y, S, metric):
+        # The full matrix: the paper's dense formulation (mode="dense"),
+        # needed for a samples average, whose counts are per sample.
+        self._check_params()
+        if self.mode == "sorted":
+            raise ValueError(
+                "mode='sorted' cannot optimize a samples average, whose counts "
+                "are per sample; use mode='auto' or 'dense'."
+            )
+        return self._fit(Y, S, metric, _DenseProblem)
+
+    def _optimize_summary(self, summary, metric):
+        self._check_params()
+        return self._fit(None, summary, metric, _SortedProblem)
+
+    def _fit(self, Y, S, metric, problem_class):
         import torch
 
-        self._check_params()
         device = resolve_device(self.device)
         theta0 = self._initial_thresholds(Y, S, metric)
         S_original, theta0_original = S, theta0
@@ -222,15 +242,6 @@ class SurrogateThreshold(BaseThresholdStrategy):
             )
         use_logit = self.transform == "logit" or (self.transform == "auto" and is_proba)
         self.transform_ = _LogitTransform(S) if use_logit else _Identity()
-        dense = self.mode == "dense" or (
-            self.mode == "auto" and metric.average == "samples"
-        )
-        if not dense and metric.average == "samples":
-            raise ValueError(
-                "mode='sorted' cannot optimize a samples average, whose counts "
-                "are per sample; use mode='auto' or 'dense'."
-            )
-        problem_class = _DenseProblem if dense else _SortedProblem
         problem = problem_class(Y, S, device, self.transform_)
 
         if self.scale == "auto":
@@ -265,8 +276,8 @@ class SurrogateThreshold(BaseThresholdStrategy):
         # The descent runs in float32; judge its result, and the start, on the
         # scores as given, so that the promise "never below the start" and
         # objective_ hold exactly.
-        value = metric.score(Y, S_original > thresholds)
-        start_value = metric.score(Y, S_original > theta0_original)
+        value = _score(metric, Y, S_original, thresholds)
+        start_value = _score(metric, Y, S_original, theta0_original)
         if start_value > value:
             thresholds, value = theta0_original, start_value
         self.objective_ = value
@@ -315,17 +326,26 @@ class SurrogateThreshold(BaseThresholdStrategy):
             )
 
 
+def _score(metric, Y, S, thresholds):
+    """The metric of ``S > thresholds`` (``S`` a matrix or a ScoreSummary)."""
+    if Y is None:
+        return S.score(metric, thresholds)
+    return metric.score(Y, S > thresholds)
+
+
 def _fit_float32(S, theta0):
     """Scale scores beyond float32's range by a power of two.
 
     Multiplying by a power of two is exact, so ``S > t`` keeps every
     decision; the thresholds found are scaled back by the returned unit.
     """
-    big = float(np.max(np.abs(S)))
+    big = max(abs(float(S.min())), abs(float(S.max())))
     limit = 1e30
     if big <= limit:
         return S, theta0, 1.0
     unit = 2.0 ** np.ceil(np.log2(big / limit))
+    if hasattr(S, "scaled"):  # a ScoreSummary
+        return S.scaled(unit), theta0 / unit, unit
     return S / unit, theta0 / unit, unit
 
 
@@ -338,8 +358,11 @@ def resolve_scale(S):
     lo, hi = float(S.min()), float(S.max())
     if lo >= 0.0 and hi <= 1.0:
         return 1.0
-    flat = S.ravel()
-    sample = flat[:: max(1, flat.size // 200_000)]
+    if hasattr(S, "strided_sample"):  # a ScoreSummary
+        sample = S.strided_sample().ravel()
+    else:
+        flat = S.ravel()
+        sample = flat[:: max(1, flat.size // 200_000)]
     q_lo, q_hi = np.quantile(sample, [0.005, 0.995])
     for a, b in ((q_lo, q_hi), (lo, hi)):
         # Halves first: the difference of two scores near the float64 limit
@@ -433,8 +456,11 @@ class _LogitTransform:
     def __init__(self, S):
         # Smallest distance of a score strictly inside (0, 1) to 0 or 1,
         # without copying the scores.
-        low = float(np.min(S, where=S > 0, initial=1.0))
-        high = float(np.max(S, where=S < 1, initial=0.0))
+        if hasattr(S, "pos_values"):  # a ScoreSummary: sorted rows
+            low, high = _inner_extremes(S.values)
+        else:
+            low = float(np.min(S, where=S > 0, initial=1.0))
+            high = float(np.max(S, where=S < 1, initial=0.0))
         smallest = min(low, 1 - high) if low < 1 else 0.5
         # 1e-7: float32 holds 1 - eps apart from 1, so no logit is infinite.
         self.eps = max(min(smallest / 2, 1e-3), 1e-7)
@@ -451,68 +477,118 @@ class _LogitTransform:
         return expit(np.asarray(x, dtype=np.float64))
 
 
+def _inner_extremes(values):
+    """Lowest score above 0 and highest below 1, from per-label sorted rows."""
+    from skthresh.strategies._counts import _search
+
+    n_labels, n = values.shape
+    row = np.arange(n_labels, dtype=np.int64) * n
+    flat = values.ravel()
+    first_above = _search(flat, row, row + n, 0.0, strict=False)  # <= 0
+    last_below = _search(flat, row, row + n, 1.0, strict=True) - 1  # < 1
+    rows = np.arange(n_labels)
+    ok = first_above < n
+    low = float(values[rows[ok], first_above[ok]].min()) if ok.any() else 1.0
+    ok = last_below >= 0
+    high = float(values[rows[ok], last_below[ok]].max()) if ok.any() else 0.0
+    return low, high
+
+
+def _ordered_keys(values, labels):
+    """int64 keys ordered as (label, float32 value): exact sorted search in torch.
+
+    The bits of a float32, sign-flipped as integers, sort as the floats do
+    (``-0.0`` is first made ``+0.0``); the label goes in the upper 32 bits.
+    """
+    torch = _torch()
+    bits = (values.to(torch.float32) + 0.0).view(torch.int32).to(torch.int64)
+    ordered = torch.where(bits < 0, -1 - bits, bits + 2**31)  # in [0, 2**32)
+    return (labels.to(torch.int64) << 32) | ordered
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
 class _SortedProblem:
-    """Exact counts and integrated surrogate gradients from sorted scores."""
+    """Exact counts and integrated surrogate gradients from a ScoreSummary.
 
-    def __init__(self, Y, S, device, transform):
-        import torch
+    Counts are binary searches in each label's sorted scores (and in its
+    sorted positive scores), in the scores' own units: a threshold ``theta``
+    learned in transformed units (the logit of probabilities) is mapped
+    back by the inverse transform before each search, so no transformed
+    copy of the scores is made. The searches run in float32 (as the dense
+    formulation does); the final thresholds and their metric are exact.
+    """
 
+    def __init__(self, Y, summary, device, transform):
+        torch = _torch()
         self.torch = torch
-        St = as_tensor(S.T, dtype=torch.float32, device=device)
-        self.original, order = torch.sort(St, dim=1)
-        del St
-        if transform.name == "none":
-            self.values = self.original
-        else:
-            # Applied to sorted scores, an increasing map keeps them sorted
-            # (float32 rounding can only merge neighbours, never swap them).
-            eps = transform.eps
-            self.values = torch.logit(self.original.clamp(eps, 1 - eps))
-        Yt = as_tensor(Y.T, dtype=torch.bool, device=device)
-        cum = torch.zeros(
-            (S.shape[1], S.shape[0] + 1), dtype=torch.int32, device=device
+        self.summary = summary
+        self.transform = transform
+        # Zero-copy on the CPU for float32 scores.
+        self.values = as_tensor(summary.values, dtype=torch.float32, device=device)
+        n_labels = summary.n_labels
+        self.n = summary.n_samples
+        pos_label = torch.repeat_interleave(
+            torch.arange(n_labels, device=device),
+            torch.as_tensor(summary.pos, device=device),
         )
-        cum[:, 1:] = torch.cumsum(torch.gather(Yt, 1, order), dim=1, dtype=torch.int32)
-        del order, Yt
-        self.cum = cum
-        self.n = S.shape[0]
-        self.step_work = S.shape[1] * _EDGES.size
-        self.pos = cum[:, -1].to(torch.float64)
+        pos_values = as_tensor(summary.pos_values, dtype=torch.float32, device=device)
+        self.pos_keys = _ordered_keys(pos_values, pos_label)
+        self.pos_start = torch.as_tensor(summary.pos_start[:-1], device=device)
+        self.label_ids = torch.arange(n_labels, device=device)[:, None]
+        self.step_work = n_labels * _EDGES.size
+        self.pos = torch.as_tensor(summary.pos, dtype=torch.float64, device=device)
         k, kx = _bin_kernels(_EDGES)
         self.u = torch.as_tensor(_EDGES, dtype=torch.float32, device=device)
         self.k = torch.as_tensor(k, dtype=torch.float64, device=device)
         self.kx = torch.as_tensor(kx, dtype=torch.float64, device=device)
 
     def sample_values(self):
-        """Up to 200,000 evenly spaced transformed scores, as numpy."""
-        flat = self.values.reshape(-1)
-        return flat[:: max(1, flat.numel() // 200_000)].cpu().numpy()
+        """Up to about 200,000 transformed scores spread over all labels."""
+        return self.transform.forward(self.summary.strided_sample()).ravel()
 
     def label_spreads(self, fallback):
         """Spread between the 5% and 95% quantiles of each label's scores."""
+        torch = self.torch
         lo, hi = int(0.05 * (self.n - 1)), int(0.95 * (self.n - 1))
-        spread = self.values[:, hi] - self.values[:, lo]
-        full = self.values[:, -1] - self.values[:, 0]
-        spread = self.torch.where(spread > 0, spread, full)
-        return self.torch.where(spread > 0, spread, fallback).float()
+        v = self.summary.values
+        ends = self.transform.forward(v[:, [0, lo, hi, -1]])
+        spread = ends[:, 2] - ends[:, 1]
+        full = ends[:, 3] - ends[:, 0]
+        spread = np.where(spread > 0, spread, full)
+        spread = torch.as_tensor(spread, dtype=torch.float32)
+        return torch.where(spread > 0, spread, fallback).float()
+
+    def _queries(self, points):
+        """Transformed thresholds as float32 scores, for the searches."""
+        torch = self.torch
+        if self.transform.name == "none":
+            return points.contiguous()
+        return torch.sigmoid(points.to(torch.float64)).to(torch.float32).contiguous()
 
     def _counts_at(self, points):
         """Scores above and positives above each point, per label."""
         torch = self.torch
-        below = torch.searchsorted(self.values, points, right=True)
-        above = self.n - below
-        pos_above = self.cum[:, -1:] - torch.gather(self.cum, 1, below)
+        q = self._queries(points)
+        above = self.n - torch.searchsorted(self.values, q, right=True)
+        keys = _ordered_keys(q, self.label_ids.expand_as(q))
+        pos_le = torch.searchsorted(self.pos_keys, keys, right=True)
+        pos_above = self.pos[:, None] - (pos_le - self.pos_start[:, None])
         return above.to(torch.float64), pos_above.to(torch.float64)
 
     def value_and_grad(self, theta, slope, metric):
         torch = self.torch
-        pp, tp = self._counts_at(theta[:, None].contiguous())
+        pp, tp = self._counts_at(theta[:, None])
         pp, tp = pp[:, 0].requires_grad_(), tp[:, 0].requires_grad_()
         value = metric.from_counts(tp, pp, self.pos, where=torch.where)
         value.backward()
         # Counts of all and of positive scores in each bin around theta.
         edges = theta[:, None] + self.u[None, :] / slope[:, None]
-        all_above, pos_above = self._counts_at(edges.contiguous())
+        all_above, pos_above = self._counts_at(edges)
         all_bin = all_above[:, :-1] - all_above[:, 1:]
         pos_bin = pos_above[:, :-1] - pos_above[:, 1:]
         # d tp / d theta = -sum over positives of the surrogate, and so on.
@@ -530,15 +606,9 @@ class _SortedProblem:
         cut that ``theta`` makes, as the exact strategies place theirs.
         """
         torch = self.torch
-        below = torch.searchsorted(self.values, theta[:, None].contiguous(), right=True)
-        below = below[:, 0].cpu().numpy()
-        original = self.original.cpu().numpy()
-        rows = np.arange(original.shape[0])
-        lower = original[rows, np.maximum(below - 1, 0)].astype(np.float64)
-        upper = original[rows, np.minimum(below, self.n - 1)].astype(np.float64)
-        out = midpoint(upper, lower)
-        out = np.where(below == 0, np.nextafter(upper, -np.inf), out)
-        return np.where(below == self.n, lower, out)
+        q = self._queries(theta.detach()[:, None])
+        below = torch.searchsorted(self.values, q, right=True)[:, 0].cpu().numpy()
+        return self.summary.cut_threshold(np.arange(below.size), self.n - below)
 
 
 class _SurrogateStep:
