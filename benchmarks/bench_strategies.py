@@ -110,7 +110,7 @@ def configurations(names, tiny):
 def pass_time(S, repeats=15):
     """Median seconds of one ``(S > thresholds).sum(0)`` over float32 scores."""
     S = np.asarray(S, dtype=np.float32)
-    theta = np.full(S.shape[1], 0.3)
+    theta = np.full(S.shape[1], 0.3, dtype=S.dtype)
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -32,3 +34,21 @@ def test_readme_python_example_runs():
     search = namespace["search"]
     assert search.best_params_["slope"] in (20, 50, 200)
     assert search.best_estimator_.thresholds_.shape == (14,)
+
+
+def test_readme_memmap_example_runs(tmp_path, monkeypatch):
+    from skthresh import learn_thresholds
+    from skthresh.datasets import make_tagging_scores
+
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    (code,) = [b for b in blocks if "mmap_mode" in b]
+    Y, S = make_tagging_scores(500, 12, random_state=0)
+    np.save(tmp_path / "val_scores.npy", S)
+    np.save(tmp_path / "val_labels.npy", Y)
+    monkeypatch.chdir(tmp_path)
+    namespace = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    np.testing.assert_array_equal(
+        namespace["thresholds"], learn_thresholds(Y, S, strategy="coordinate")
+    )
