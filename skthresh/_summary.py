@@ -117,10 +117,10 @@ class ScoreSummary:
             (_rows(Y, start, chunk_size), _rows(scores, start, chunk_size))
             for start in range(0, n_samples, chunk_size)
         )
-        return cls.from_chunks(chunks, n_samples=n_samples)
+        return cls.from_chunks(chunks, n_samples=n_samples, _whole=True)
 
     @classmethod
-    def from_chunks(cls, chunks, *, n_samples=None):
+    def from_chunks(cls, chunks, *, n_samples=None, _whole=False):
         """Summarize an iterable of ``(Y, scores)`` chunks of rows.
 
         Parameters
@@ -147,8 +147,11 @@ class ScoreSummary:
                     f"chunks must yield (Y, scores) pairs; chunk {i} is "
                     f"{type(chunk).__name__}."
                 ) from exc
-            S_chunk = check_scores(S_chunk, name=f"scores of chunk {i}")
-            Y_chunk = check_indicator(Y_chunk, name=f"Y of chunk {i}")
+            # Rows in messages count from the first chunk's first row.
+            first = 0 if builder is None else builder.filled
+            of = "" if _whole else f" of chunk {i}"
+            S_chunk = check_scores(S_chunk, name=f"scores{of}", row_offset=first)
+            Y_chunk = check_indicator(Y_chunk, name=f"Y{of}")
             if Y_chunk.shape != S_chunk.shape:
                 _raise_shape_mismatch(Y_chunk.shape, S_chunk.shape, f" in chunk {i}")
             if builder is None:
@@ -202,7 +205,7 @@ class ScoreSummary:
             for pair in pairs:
                 yield dask.compute(*pair)
 
-        return cls.from_chunks(blocks(), n_samples=int(S.shape[0]))
+        return cls.from_chunks(blocks(), n_samples=int(S.shape[0]), _whole=True)
 
     # -- counts -----------------------------------------------------------------
 

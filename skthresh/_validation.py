@@ -16,7 +16,7 @@ def _to_array(obj):
     return np.asarray(obj)
 
 
-def check_scores(scores, *, name="scores", allow_1d=True):
+def check_scores(scores, *, name="scores", allow_1d=True, row_offset=0):
     """Return ``scores`` as a finite 2-D float32 or float64 numpy array.
 
     Parameters
@@ -27,6 +27,8 @@ def check_scores(scores, *, name="scores", allow_1d=True):
         Name used in error messages.
     allow_1d : bool, default=True
         Whether a 1-D array is accepted as one label.
+    row_offset : int, default=0
+        Row number of the first row, in messages (for chunks of a matrix).
 
     Returns
     -------
@@ -64,7 +66,7 @@ def check_scores(scores, *, name="scores", allow_1d=True):
         n_inf = int((~finite).sum()) - n_nan
         raise ValueError(
             f"{name} must be finite; found {n_nan} NaN and {n_inf} infinite "
-            f"value(s), the first at row {bad[0]}, label {bad[1]}."
+            f"value(s), the first at row {bad[0] + row_offset}, label {bad[1]}."
         )
     return S
 

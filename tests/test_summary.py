@@ -518,3 +518,20 @@ def test_degenerate_labels_dense_equals_chunked(tmp_path, strategy, metric):
     rare = (n_pos < min_positives) | (n_pos == N_SAMPLES)
     assert rare.sum() >= 4
     assert np.unique(expected[rare]).size == 1
+
+
+def test_errors_count_rows_from_the_start(tmp_path):
+    # A NaN in a later chunk is reported at its row in the whole matrix.
+    rng = np.random.default_rng(0)
+    Y = rng.random((50, 3)) < 0.3
+    S = rng.random((50, 3))
+    S[37, 2] = np.nan
+    chunks = [(Y[i : i + 10], S[i : i + 10]) for i in range(0, 50, 10)]
+    with pytest.raises(ValueError, match="scores of chunk 3 .* at row 37, label 2"):
+        ScoreSummary.from_chunks(chunks)
+    np.save(tmp_path / "s.npy", S)
+    S_map = np.load(tmp_path / "s.npy", mmap_mode="r")
+    with pytest.raises(
+        ValueError, match=r"^scores must be finite.* at row 37, label 2"
+    ):
+        ScoreSummary.from_arrays(Y, S_map, chunk_size=10)
