@@ -1,5 +1,6 @@
 """Per-label score summaries: exact counts above any threshold, built in chunks."""
 
+import contextlib
 import numbers
 
 import numpy as np
@@ -390,6 +391,52 @@ class ScoreSummary:
         index += np.arange(index.size)
         _set_fields(out, self.values[labels], self.pos_values[index], lengths)
         return out
+
+    @contextlib.contextmanager
+    def _label_view(self, labels):
+        """A summary of some labels that shares this one's memory, for a while.
+
+        The kept labels' rows are moved to the front in place (the others
+        are saved aside), a summary of views on them is yielded, and every
+        row is put back afterwards, even on error: memory of the labels left
+        out only, where :meth:`take_labels` copies the kept ones. The summary
+        must not be used elsewhere meanwhile.
+
+        Parameters
+        ----------
+        labels : ndarray of bool of shape (n_labels,)
+            The labels kept.
+        """
+        keep = np.flatnonzero(labels)
+        left = np.flatnonzero(~np.asarray(labels, dtype=bool))
+        values, pos_values, start = self.values, self.pos_values, self.pos_start
+        saved_rows = values[left].copy()
+        saved_pos = [pos_values[start[j] : start[j + 1]].copy() for j in left]
+        lengths = self.pos[keep]
+        new_start = np.concatenate([[0], np.cumsum(lengths)])
+        try:
+            # Forward moves: a row only ever moves to a lower index.
+            for k, j in enumerate(keep):
+                if k != j:
+                    values[k] = values[j]
+                a, b = start[j], start[j + 1]
+                if new_start[k] != a:
+                    pos_values[new_start[k] : new_start[k + 1]] = pos_values[a:b]
+            view = ScoreSummary.__new__(ScoreSummary)
+            _set_fields(view, values[: keep.size], pos_values[: new_start[-1]], lengths)
+            yield view
+        finally:
+            # Backward moves restore the kept rows, then the saved ones.
+            for k in range(keep.size - 1, -1, -1):
+                j = keep[k]
+                a, b = start[j], start[j + 1]
+                if new_start[k] != a:
+                    pos_values[a:b] = pos_values[new_start[k] : new_start[k + 1]]
+                if k != j:
+                    values[j] = values[k]
+            values[left] = saved_rows
+            for j, part in zip(left, saved_pos, strict=True):
+                pos_values[start[j] : start[j + 1]] = part
 
     def scaled(self, factor):
         """A summary of the scores divided by ``factor`` (a power of two).

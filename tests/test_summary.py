@@ -535,3 +535,41 @@ def test_errors_count_rows_from_the_start(tmp_path):
         ValueError, match=r"^scores must be finite.* at row 37, label 2"
     ):
         ScoreSummary.from_arrays(Y, S_map, chunk_size=10)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_label_view_shares_memory_and_restores(seed):
+    # Rare labels are held by viewing the others in place, not by copying.
+    rng = np.random.default_rng(seed)
+    n, n_labels = rng.integers(1, 30), rng.integers(1, 8)
+    Y = rng.random((n, n_labels)) < rng.random()
+    S = rng.random((n, n_labels)).astype(np.float32)
+    summary = ScoreSummary.from_chunks([(Y, S)])
+    values, pos_values = summary.values.copy(), summary.pos_values.copy()
+    keep = rng.random(n_labels) < 0.6
+    copied = summary.take_labels(keep)
+    with summary._label_view(keep) as view:
+        assert_array_equal(view.values, copied.values)
+        assert_array_equal(view.pos_values, copied.pos_values)
+        assert_array_equal(view.pos, copied.pos)
+        if keep.any():
+            assert np.shares_memory(view.values, summary.values)
+    assert_array_equal(summary.values, values)
+    assert_array_equal(summary.pos_values, pos_values)
+
+
+def test_learning_leaves_a_summary_unchanged():
+    rng = np.random.default_rng(0)
+    Y = rng.random((200, 6)) < 0.3
+    Y[:, 1] = False  # degenerate: held while the others are learned
+    Y[:3, 4], Y[3:, 4] = True, False  # rare with min_positives=5
+    S = rng.random((200, 6))
+    summary = ScoreSummary.from_chunks([(Y, S)])
+    values, pos_values = summary.values.copy(), summary.pos_values.copy()
+    with pytest.warns(DegenerateLabelWarning):
+        learned = learn_thresholds(summary, strategy="coordinate", min_positives=5)
+    assert_array_equal(summary.values, values)
+    assert_array_equal(summary.pos_values, pos_values)
+    with pytest.warns(DegenerateLabelWarning):
+        dense = learn_thresholds(Y, S, strategy="coordinate", min_positives=5)
+    assert_array_equal(learned, dense)

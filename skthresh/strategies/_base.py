@@ -1,5 +1,6 @@
 """The contract every threshold strategy follows."""
 
+import contextlib
 import numbers
 import warnings
 from abc import abstractmethod
@@ -238,7 +239,8 @@ class BaseThresholdStrategy(BaseEstimator):
         free = ~rare
         if free.any():
             held_metric = data.hold(metric, rare, shared)
-            thresholds[free] = data.take_labels(free).run(self, held_metric)
+            with data.take_labels(free) as sub:
+                thresholds[free] = sub.run(self, held_metric)
         if hasattr(self, "objective_") or not free.any():
             # The objective describes all labels, held ones included.
             self.objective_ = data.evaluate(metric, thresholds)
@@ -272,8 +274,9 @@ class _Dense:
 
         return hold_labels(metric, self.Y, self.S, held, threshold)
 
+    @contextlib.contextmanager
     def take_labels(self, labels):
-        return _Dense(
+        yield _Dense(
             np.ascontiguousarray(self.Y[:, labels]),
             np.ascontiguousarray(self.S[:, labels]),
         )
@@ -304,8 +307,11 @@ class _Summarized:
 
         return hold_summary_labels(metric, self.summary, held, threshold)
 
+    @contextlib.contextmanager
     def take_labels(self, labels):
-        return _Summarized(self.summary.take_labels(labels))
+        # The summary's own memory, its rows moved for the time of the run.
+        with self.summary._label_view(labels) as view:
+            yield _Summarized(view)
 
     def evaluate(self, metric, thresholds):
         return self.summary.score(metric, thresholds)
