@@ -521,6 +521,9 @@ class _SortedProblem:
     back by the inverse transform before each search, so no transformed
     copy of the scores is made. The searches run in float32 (as the dense
     formulation does); the final thresholds and their metric are exact.
+    The gradient's counts around each threshold come from compact count
+    grids (:class:`_CountGrid`), so a step costs the same whatever the
+    number of samples.
     """
 
     def __init__(self, Y, summary, device, transform):
@@ -541,6 +544,10 @@ class _SortedProblem:
         self.pos_start = torch.as_tensor(summary.pos_start[:-1], device=device)
         self.label_ids = torch.arange(n_labels, device=device)[:, None]
         self.step_work = n_labels * _EDGES.size
+        self.grid_all = _CountGrid.of_rows(summary.values, transform, device)
+        self.grid_pos = _CountGrid.of_segments(
+            summary.pos_values, summary.pos_start, transform, device
+        )
         self.pos = torch.as_tensor(summary.pos, dtype=torch.float64, device=device)
         k, kx = _bin_kernels(_EDGES)
         self.u = torch.as_tensor(_EDGES, dtype=torch.float32, device=device)
@@ -586,11 +593,13 @@ class _SortedProblem:
         pp, tp = pp[:, 0].requires_grad_(), tp[:, 0].requires_grad_()
         value = metric.from_counts(tp, pp, self.pos, where=torch.where)
         value.backward()
-        # Counts of all and of positive scores in each bin around theta.
-        edges = theta[:, None] + self.u[None, :] / slope[:, None]
-        all_above, pos_above = self._counts_at(edges)
-        all_bin = all_above[:, :-1] - all_above[:, 1:]
-        pos_bin = pos_above[:, :-1] - pos_above[:, 1:]
+        # Counts of all and of positive scores in each bin around theta, from
+        # the compact count grids: a cost per step independent of n_samples.
+        edges = (theta[:, None] + self.u[None, :] / slope[:, None]).contiguous()
+        all_le = self.grid_all.count_le(edges)
+        pos_le = self.grid_pos.count_le(edges)
+        all_bin = all_le[:, 1:] - all_le[:, :-1]
+        pos_bin = pos_le[:, 1:] - pos_le[:, :-1]
         # d tp / d theta = -sum over positives of the surrogate, and so on.
         a, b = tp.grad, pp.grad
         d_theta = -(a * (pos_bin @ self.k) + b * (all_bin @ self.k))
@@ -609,6 +618,104 @@ class _SortedProblem:
         q = self._queries(theta.detach()[:, None])
         below = torch.searchsorted(self.values, q, right=True)[:, 0].cpu().numpy()
         return self.summary.cut_threshold(np.arange(below.size), self.n - below)
+
+
+class _CountGrid:
+    """Approximate counts of scores at or below any point, in fixed memory.
+
+    Per label, ``size + 1`` of its sorted scores at evenly spaced ranks, with
+    the exact numbers of scores at or below each (``le``) and strictly below
+    each (``lt``); between two grid scores, counts are interpolated linearly
+    in the score. Exact at the grid scores, and everywhere when a label has
+    at most ``size`` scores. The surrogate gradient, a smooth kernel summed
+    over the scores near each threshold, needs no more; searching a grid
+    of fixed size keeps the cost of a step independent of ``n_samples``
+    (the exact counts of the forward pass come from the summary itself).
+    """
+
+    size = 1024
+
+    def __init__(self, points, le, lt, transform, device):
+        torch = _torch()
+        # Searched and interpolated in the units of the descent.
+        points = np.ascontiguousarray(transform.forward(points), dtype=np.float32)
+        self.points = torch.as_tensor(points, device=device)
+        self.le = torch.as_tensor(le, dtype=torch.float64, device=device)
+        self.lt = torch.as_tensor(lt, dtype=torch.float64, device=device)
+        self.last = self.points.shape[1] - 1
+
+    @classmethod
+    def of_rows(cls, values, transform, device):
+        """From per-label sorted rows of equal length."""
+        n = values.shape[1]
+        # Every one of the highest scores (where the thresholds of rare
+        # labels live, among few scores), evenly spaced ranks below them.
+        top = min(n, cls.size // 2)
+        below = np.linspace(0, n - 1 - top, cls.size // 2 + 1).round()
+        ranks = (
+            np.arange(n)
+            if n <= cls.size + 1
+            else np.unique(np.concatenate([below, np.arange(n - top, n)]))
+        )
+        points = np.ascontiguousarray(values[:, ranks.astype(np.int64)], np.float32)
+        row_start = np.arange(values.shape[0]) * n
+        return cls._counted(values.ravel(), row_start, n, points, transform, device)
+
+    @classmethod
+    def of_segments(cls, flat, start, transform, device):
+        """From per-label sorted segments ``flat[start[j]:start[j + 1]]``."""
+        lengths = np.diff(start)
+        k = min(int(lengths.max(initial=0)), cls.size + 1)
+        if k == 0:  # no positive at all: every count is 0
+            n_labels = lengths.size
+            points = np.zeros((n_labels, 1), dtype=np.float32)
+            zeros = np.zeros((n_labels, 1))
+            return cls(points, zeros, zeros, transform, device)
+        frac = np.linspace(0.0, 1.0, k)
+        ranks = (frac[None, :] * np.maximum(lengths - 1, 0)[:, None]).round()
+        index = np.minimum(start[:-1, None] + ranks.astype(np.int64), flat.size - 1)
+        points = np.ascontiguousarray(flat[index], np.float32)
+        # Labels without positives: a point above every score counts nothing.
+        points[lengths == 0] = np.inf
+        return cls._counted(flat, start[:-1], lengths, points, transform, device)
+
+    @classmethod
+    def _counted(cls, flat, row_start, lengths, points, transform, device):
+        from skthresh.strategies._counts import _search
+
+        lo = np.asarray(row_start)[:, None]
+        hi = lo + np.asarray(lengths)[..., None]
+        # Counts at the float32 points, compared as float32 (as the searches).
+        flat32 = flat.astype(np.float32, copy=False)
+        le = _search(flat32, lo, hi, points, strict=False)
+        lt = _search(flat32, lo, hi, points, strict=True)
+        return cls(points, le, lt, transform, device)
+
+    def count_le(self, q):
+        """Approximate number of scores at or below each point of ``q``.
+
+        Parameters
+        ----------
+        q : tensor of float32 of shape (n_labels, k)
+
+        Returns
+        -------
+        counts : tensor of float64 of shape (n_labels, k)
+        """
+        torch = _torch()
+        i = torch.searchsorted(self.points, q, right=True)  # points <= q
+        lo = (i - 1).clamp(min=0)
+        hi = i.clamp(max=self.last)
+        p_lo, p_hi = self.points.gather(1, lo), self.points.gather(1, hi)
+        c_lo, c_hi = self.le.gather(1, lo), self.lt.gather(1, hi)
+        width = (p_hi - p_lo).to(torch.float64)
+        frac = torch.where(
+            width > 0, (q - p_lo).to(torch.float64) / width.clamp(min=1e-300), 0.0
+        )
+        inside = c_lo + (c_hi - c_lo) * frac.clamp(0.0, 1.0)
+        below = torch.zeros_like(inside)
+        above = self.le[:, self.last :]
+        return torch.where(i == 0, below, torch.where(i > self.last, above, inside))
 
 
 class _SurrogateStep:
