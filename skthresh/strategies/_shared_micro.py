@@ -5,16 +5,34 @@ positive score: lowering a cut past negative scores only adds predicted
 positives. Its true positives come from the sorted positive scores; its
 predicted positives ``pp(c)``, the number of scores at or above ``c``, from
 the scores themselves. Rather than sorting every score, a first pass counts
-them in 2**20 bins of their bit patterns (ordered as the floats are), which
-bounds ``pp`` at every candidate within its bin; only the candidates whose
-upper bound could beat the best lower bound are then counted exactly, from
-the few bins they fall in (a second pass). Memory: the bins and those
-scores, never a copy of the matrix; time: a few passes over the scores.
+them in 2**16 cells by the upper 16 bits of their bit patterns (sign,
+exponent and leading mantissa bits: cells ordered as the floats are, each
+under 1% wide), which bounds ``pp`` at every candidate within its cell.
+Only the candidates whose upper bound could beat the best lower bound are
+then counted exactly, from the scores of the few cells they fall in (a
+second pass). Memory: the cells and those scores, never a copy of the
+matrix; time: a few passes over the scores.
 """
+
+import sys
 
 import numpy as np
 
-_BITS = 20  # 2**20 bins
+_CELLS = 2**16
+# The upper 16 bits of a float: the last uint16 of each little-endian float.
+_HIGH = {4: 1, 8: 3} if sys.byteorder == "little" else {4: 0, 8: 0}
+# Raw upper 16 bits -> ordered cell: positives (sign 0) above negatives,
+# whose order is reversed; -0.0 (0x8000) shares the cell of +0.0.
+_RAW = np.arange(_CELLS)
+_CELL_OF_RAW = np.where(_RAW < 0x8000, _RAW + 0x8000, 0xFFFF - _RAW)
+_CELL_OF_RAW[0x8000] = 0x8000
+
+
+def _raw_high(block):
+    """Upper 16 bits of each float of a block (a copy of a 16-bit view)."""
+    block = np.ascontiguousarray(block)
+    size = block.dtype.itemsize
+    return block.reshape(-1).view(np.uint16)[_HIGH[size] :: size // 2]
 
 
 def ordered_keys(values):
@@ -79,44 +97,38 @@ def best_micro_cut(blocks, pos_scores, n_scores, metric, highest_below):
     if levels.size == 0:
         return None, empty
     tp = n_pos - np.searchsorted(pos_sorted, levels, side="left")
-    # Pass 1: how many scores in each bin.
-    hist = np.zeros(2**_BITS, dtype=np.int64)
-    width = None
+    # Pass 1: how many scores in each cell.
+    raw = np.zeros(_CELLS, dtype=np.int64)
     for block in blocks():
-        keys, width = ordered_keys(block.ravel())
-        keys >>= keys.dtype.type(width - _BITS)
-        hist += np.bincount(keys.astype(np.intp), minlength=2**_BITS)
-    shift = np.uint64(width - _BITS)
-    at_or_above = np.cumsum(hist[::-1])[::-1]  # scores in bins >= b
-    level_keys, _ = ordered_keys(levels)
-    level_keys = level_keys.astype(np.uint64)
-    level_bin = (level_keys >> shift).astype(np.int64)
-    above_bin = at_or_above[level_bin] - hist[level_bin]
-    pp_low, pp_high = above_bin, above_bin + hist[level_bin]
+        raw += np.bincount(_raw_high(block), minlength=_CELLS)
+    hist = np.bincount(_CELL_OF_RAW, weights=raw, minlength=_CELLS).astype(np.int64)
+    at_or_above = np.cumsum(hist[::-1])[::-1]  # scores in cells >= c
+    level_cell = _CELL_OF_RAW[_raw_high(levels.astype(pos_sorted.dtype))]
+    above_cell = at_or_above[level_cell] - hist[level_cell]
+    pp_low, pp_high = above_cell, above_cell + hist[level_cell]
     # F decreases as pp grows: bounds of F at each candidate.
     f_high = f(tp, pp_low, n_pos)
     best_low = max(empty, float(f(tp, pp_high, n_pos).max()))
     refine = f_high >= best_low - 1e-12 * max(1.0, abs(best_low))
-    bins = np.unique(level_bin[refine])
-    # Pass 2: the scores in those bins, sorted, give exact counts.
-    wanted = np.zeros(2**_BITS, dtype=bool)
-    wanted[bins] = True
+    # Pass 2: the scores in those cells, sorted, give exact counts.
+    wanted = np.zeros(_CELLS, dtype=bool)
+    wanted[level_cell[refine]] = True
+    wanted_raw = wanted[_CELL_OF_RAW]
     kept = []
     for block in blocks():
-        keys, _ = ordered_keys(block.ravel())
-        kept.append(keys[wanted[(keys >> keys.dtype.type(shift)).astype(np.intp)]])
-    kept = np.sort(np.concatenate(kept)).astype(np.uint64)
+        values = np.ascontiguousarray(block).reshape(-1)
+        kept.append(values[wanted_raw[_raw_high(values)]])
+    kept = np.concatenate(kept)
+    kept_keys, _ = ordered_keys(kept)
+    order = np.argsort(kept_keys, kind="stable")
+    kept_keys = kept_keys[order]
+    kept_cells = _CELL_OF_RAW[_raw_high(kept[order])]  # non-decreasing
     idx = np.flatnonzero(refine)
-    upper = (level_bin[idx].astype(np.uint64) + np.uint64(1)) << shift
-    upper_count = np.searchsorted(kept, upper, side="left") if width < 64 else None
-    if upper_count is None:  # (b + 1) << 44 may overflow at the top bin
-        last = level_bin[idx] == 2**_BITS - 1
-        safe = np.where(last, np.uint64(0), upper)
-        upper_count = np.where(
-            last, kept.size, np.searchsorted(kept, safe, side="left")
-        )
-    in_bin = upper_count - np.searchsorted(kept, level_keys[idx], side="left")
-    pp = above_bin[idx] + in_bin
+    level_keys, _ = ordered_keys(levels[idx].astype(pos_sorted.dtype))
+    in_cell = np.searchsorted(kept_cells, level_cell[idx], side="right") - (
+        np.searchsorted(kept_keys, level_keys, side="left")
+    )
+    pp = above_cell[idx] + in_cell
     values = f(tp[idx], pp, n_pos)
     # Highest threshold among the best: the first in descending order.
     top = values.max()

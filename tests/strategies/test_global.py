@@ -99,3 +99,46 @@ def test_float32_scores_and_full_size():
         assert strategy.objective_ == pytest.approx(
             sk_value(Y, S > theta, metric), abs=1e-12
         )
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("kind", ["ties", "signed", "zeros", "wide"])
+def test_micro_cut_from_cells_matches_the_full_sort(kind, dtype):
+    # The micro cut comes from cell counts of the scores' upper bits plus an
+    # exact second pass; the sort of every score is the reference. Negative
+    # scores, -0.0 next to +0.0 and magnitudes far apart stress the cells.
+    from skthresh import ScoreSummary
+    from skthresh.metrics import check_metric
+    from skthresh.strategies._global import (
+        _cut_threshold,
+        best_shared_threshold,
+        best_shared_threshold_summary,
+        shared_threshold_curve,
+    )
+
+    for seed in range(40):
+        rng = np.random.default_rng(seed)
+        n, n_labels = rng.integers(1, 40), rng.integers(1, 6)
+        Y = rng.random((n, n_labels)) < rng.random()
+        if kind == "ties":
+            S = rng.integers(0, 5, (n, n_labels)) / 4
+        elif kind == "signed":
+            S = rng.normal(size=(n, n_labels)).round(1)
+        elif kind == "zeros":
+            S = np.where(
+                rng.random((n, n_labels)) < 0.4, -0.0, rng.random((n, n_labels))
+            )
+        else:
+            S = rng.normal(size=(n, n_labels)) * 10.0 ** rng.integers(
+                -30, 30, (n, n_labels)
+            )
+        S = S.astype(dtype)
+        for name in ("f1_micro", "f2_micro"):
+            metric = check_metric(name)
+            values, levels = shared_threshold_curve(Y, S, metric)
+            best = int(np.argmax(values))
+            threshold, value = best_shared_threshold(Y, S, metric)
+            assert value == pytest.approx(values[best], abs=1e-12)
+            assert threshold == _cut_threshold(levels, best)
+            summary = ScoreSummary.from_chunks([(Y, S)])
+            assert best_shared_threshold_summary(summary, metric) == (threshold, value)
