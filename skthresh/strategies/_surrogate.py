@@ -657,7 +657,7 @@ class _CountGrid:
             if n <= cls.size + 1
             else np.unique(np.concatenate([below, np.arange(n - top, n)]))
         )
-        points = np.ascontiguousarray(values[:, ranks.astype(np.int64)], np.float32)
+        points = values[:, ranks.astype(np.int64)]
         row_start = np.arange(values.shape[0]) * n
         return cls._counted(values.ravel(), row_start, n, points, transform, device)
 
@@ -674,21 +674,23 @@ class _CountGrid:
         frac = np.linspace(0.0, 1.0, k)
         ranks = (frac[None, :] * np.maximum(lengths - 1, 0)[:, None]).round()
         index = np.minimum(start[:-1, None] + ranks.astype(np.int64), flat.size - 1)
-        points = np.ascontiguousarray(flat[index], np.float32)
+        points = flat[index].astype(np.float64)
         # Labels without positives: a point above every score counts nothing.
         points[lengths == 0] = np.inf
         return cls._counted(flat, start[:-1], lengths, points, transform, device)
 
     @classmethod
     def _counted(cls, flat, row_start, lengths, points, transform, device):
-        from skthresh.strategies._counts import _search
-
-        lo = np.asarray(row_start)[:, None]
-        hi = lo + np.asarray(lengths)[..., None]
-        # Counts at the float32 points, compared as float32 (as the searches).
-        flat32 = flat.astype(np.float32, copy=False)
-        le = _search(flat32, lo, hi, points, strict=False)
-        lt = _search(flat32, lo, hi, points, strict=True)
+        # Each grid point is a score of its label: its counts are two binary
+        # searches in that label's sorted scores.
+        starts = np.broadcast_to(np.asarray(row_start), (points.shape[0],))
+        stops = starts + np.broadcast_to(np.asarray(lengths), starts.shape)
+        le = np.empty(points.shape, dtype=np.int64)
+        lt = np.empty(points.shape, dtype=np.int64)
+        for j, (a, b) in enumerate(zip(starts, stops, strict=True)):
+            segment = flat[a:b]
+            le[j] = np.searchsorted(segment, points[j], side="right")
+            lt[j] = np.searchsorted(segment, points[j], side="left")
         return cls(points, le, lt, transform, device)
 
     def count_le(self, q):
