@@ -620,12 +620,37 @@ class _SortedProblem:
         return self.summary.cut_threshold(np.arange(below.size), self.n - below)
 
 
+def _distances_from_top(n, size):
+    """Ranks counted from the highest score, for a grid of about ``size``.
+
+    Every one of the 256 highest scores (a quarter of ``size`` if that is
+    fewer), then distances growing
+    geometrically to the lowest score: the grid is as fine, relative to
+    the distance from the top, at every scale. Thresholds sit among the
+    highest scores of rare labels and deeper in frequent ones, where
+    there are proportionally more scores around them.
+
+    Returns
+    -------
+    distances : ndarray of int64
+        Increasing, from 0 to ``n - 1``.
+    """
+    if n <= size + 1:
+        return np.arange(n)
+    head = min(256, max(1, size // 4))
+    ratio = ((n - 1) / head) ** (1.0 / (size - head))
+    tail = np.round(head * ratio ** np.arange(size - head + 1))
+    distances = np.unique(np.concatenate([np.arange(head), tail, [n - 1]]))
+    return distances[distances <= n - 1].astype(np.int64)
+
+
 class _CountGrid:
     """Approximate counts of scores at or below any point, in fixed memory.
 
-    Per label, ``size + 1`` of its sorted scores at evenly spaced ranks, with
-    the exact numbers of scores at or below each (``le``) and strictly below
-    each (``lt``); between two grid scores, counts are interpolated linearly
+    Per label, about ``size + 1`` of its sorted scores (its highest ones,
+    then ranks further and further apart, see :func:`_distances_from_top`),
+    with the exact numbers of scores at or below each (``le``) and strictly
+    below each (``lt``); between two grid scores, counts are interpolated linearly
     in the score. Exact at the grid scores, and everywhere when a label has
     at most ``size`` scores. The surrogate gradient, a smooth kernel summed
     over the scores near each threshold, needs no more; searching a grid
@@ -648,16 +673,8 @@ class _CountGrid:
     def of_rows(cls, values, transform, device):
         """From per-label sorted rows of equal length."""
         n = values.shape[1]
-        # Every one of the highest scores (where the thresholds of rare
-        # labels live, among few scores), evenly spaced ranks below them.
-        top = min(n, cls.size // 2)
-        below = np.linspace(0, n - 1 - top, cls.size // 2 + 1).round()
-        ranks = (
-            np.arange(n)
-            if n <= cls.size + 1
-            else np.unique(np.concatenate([below, np.arange(n - top, n)]))
-        )
-        points = values[:, ranks.astype(np.int64)]
+        ranks = (n - 1) - _distances_from_top(n, cls.size)[::-1]
+        points = values[:, ranks]
         row_start = np.arange(values.shape[0]) * n
         return cls._counted(values.ravel(), row_start, n, points, transform, device)
 
@@ -665,15 +682,17 @@ class _CountGrid:
     def of_segments(cls, flat, start, transform, device):
         """From per-label sorted segments ``flat[start[j]:start[j + 1]]``."""
         lengths = np.diff(start)
-        k = min(int(lengths.max(initial=0)), cls.size + 1)
-        if k == 0:  # no positive at all: every count is 0
+        longest = int(lengths.max(initial=0))
+        if longest == 0:  # no positive at all: every count is 0
             n_labels = lengths.size
             points = np.zeros((n_labels, 1), dtype=np.float32)
             zeros = np.zeros((n_labels, 1))
             return cls(points, zeros, zeros, transform, device)
-        frac = np.linspace(0.0, 1.0, k)
-        ranks = (frac[None, :] * np.maximum(lengths - 1, 0)[:, None]).round()
-        index = np.minimum(start[:-1, None] + ranks.astype(np.int64), flat.size - 1)
+        # The same distances from each label's highest positive score
+        # (repeated points where a label has fewer).
+        distances = _distances_from_top(longest, cls.size)[::-1]
+        ranks = np.clip(lengths[:, None] - 1 - distances[None, :], 0, None)
+        index = np.minimum(start[:-1, None] + ranks, flat.size - 1)
         points = flat[index].astype(np.float64)
         # Labels without positives: a point above every score counts nothing.
         points[lengths == 0] = np.inf
