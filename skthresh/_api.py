@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skthresh._summary import ScoreSummary
+from skthresh._summary import ScoreSummary, is_dask
 from skthresh._torch import is_tensor
 from skthresh._validation import check_scores, check_thresholds
 from skthresh.strategies import BaseThresholdStrategy, get_strategy
@@ -108,7 +108,7 @@ def learn_thresholds(
         )
     if _streamed(Y_true, scores):
         if not _counts_suffice(strategy, metric):
-            if _is_dask(scores) or _is_dask(Y_true):
+            if is_dask(scores) or is_dask(Y_true):
                 raise ValueError(
                     f"{type(strategy).__name__} with metric={metric!r} needs the "
                     "whole score matrix, which a dask array is not loaded into; "
@@ -121,14 +121,10 @@ def learn_thresholds(
     return strategy.optimize(Y_true, scores, metric, min_positives=min_positives)
 
 
-def _is_dask(obj):
-    return type(obj).__module__.split(".")[0] == "dask"
-
-
 def _streamed(Y, scores):
     """Whether the inputs are better read chunk by chunk than loaded whole."""
     return any(
-        _is_dask(a) or isinstance(a, np.memmap) or hasattr(a, "tocsr")
+        is_dask(a) or isinstance(a, np.memmap) or hasattr(a, "tocsr")
         for a in (Y, scores)
     ) and not is_tensor(scores)
 

@@ -7,7 +7,11 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from joblib import cpu_count
 
-from skthresh._validation import check_indicator, check_scores
+from skthresh._validation import (
+    check_indicator,
+    check_scores,
+    raise_shape_mismatch,
+)
 
 # Rows of scores copied at once while a summary is built, in bytes.
 _CHUNK_BYTES = 64 * 2**20
@@ -104,7 +108,7 @@ class ScoreSummary:
         -------
         summary : ScoreSummary
         """
-        if _is_dask(scores) or _is_dask(Y):
+        if is_dask(scores) or is_dask(Y):
             return cls.from_dask(Y, scores)
         if hasattr(scores, "tocsr"):
             scores = scores.tocsr()
@@ -116,7 +120,7 @@ class ScoreSummary:
         chunk_size = _check_chunk_size(chunk_size)
         shape_y = _shape_of(Y, "Y")
         if shape_y != (n_samples, n_labels):
-            _raise_shape_mismatch(shape_y, (n_samples, n_labels))
+            raise_shape_mismatch(shape_y, (n_samples, n_labels))
         chunks = (
             (_rows(Y, start, chunk_size), _rows(scores, start, chunk_size))
             for start in range(0, n_samples, chunk_size)
@@ -157,7 +161,7 @@ class ScoreSummary:
             S_chunk = check_scores(S_chunk, name=f"scores{of}", row_offset=first)
             Y_chunk = check_indicator(Y_chunk, name=f"Y{of}")
             if Y_chunk.shape != S_chunk.shape:
-                _raise_shape_mismatch(Y_chunk.shape, S_chunk.shape, f" in chunk {i}")
+                raise_shape_mismatch(Y_chunk.shape, S_chunk.shape, f" in chunk {i}")
             if builder is None:
                 builder = _Builder(S_chunk.shape[1], n_samples, S_chunk.dtype)
             builder.add(Y_chunk, S_chunk, index=i)
@@ -198,7 +202,7 @@ class ScoreSummary:
                     f"{name}.compute_chunk_sizes() first."
                 )
         if S.ndim != 2 or Yd.shape != S.shape:
-            _raise_shape_mismatch(Yd.shape, S.shape)
+            raise_shape_mismatch(Yd.shape, S.shape)
         Yd = Yd.rechunk({0: S.chunks[0], 1: -1})
         S = S.rechunk({1: -1})
         pairs = zip(Yd.to_delayed().ravel(), S.to_delayed().ravel(), strict=True)
@@ -571,7 +575,8 @@ def _set_fields(summary, values, pos_values, pos):
     summary._row_start = np.arange(summary.n_labels, dtype=np.int64) * summary.n_samples
 
 
-def _is_dask(obj):
+def is_dask(obj):
+    """Whether ``obj`` is a Dask collection."""
     return type(obj).__module__.split(".")[0] == "dask"
 
 
@@ -610,13 +615,3 @@ def _check_chunk_size(chunk_size):
             f"chunk_size must be an integer >= 1; got chunk_size={chunk_size!r}."
         )
     return int(chunk_size)
-
-
-def _raise_shape_mismatch(shape_y, shape_s, where=""):
-    hint = ""
-    if tuple(shape_y) == tuple(shape_s)[::-1]:
-        hint = " The scores look transposed: pass scores.T."
-    raise ValueError(
-        "Y and scores must have the same shape (n_samples, n_labels); got Y with "
-        f"shape {tuple(shape_y)} and scores with shape {tuple(shape_s)}{where}.{hint}"
-    )

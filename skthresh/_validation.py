@@ -140,14 +140,27 @@ def check_tuning_data(Y, scores):
     S = check_scores(scores)
     Y = check_indicator(Y)
     if Y.shape != S.shape:
-        hint = ""
-        if Y.shape == S.shape[::-1]:
-            hint = " The scores look transposed: pass scores.T."
-        raise ValueError(
-            "Y and scores must have the same shape (n_samples, n_labels); got "
-            f"Y with shape {Y.shape} and scores with shape {S.shape}.{hint}"
-        )
+        raise_shape_mismatch(Y.shape, S.shape)
     return Y, S
+
+
+def raise_shape_mismatch(shape_y, shape_s, where=""):
+    """Raise the error for labels and scores of different shapes.
+
+    Parameters
+    ----------
+    shape_y, shape_s : tuple of int
+        Shapes of the labels and of the scores.
+    where : str, default=""
+        Added after the shapes, such as ``" in chunk 3"``.
+    """
+    hint = ""
+    if tuple(shape_y) == tuple(shape_s)[::-1]:
+        hint = " The scores look transposed: pass scores.T."
+    raise ValueError(
+        "Y and scores must have the same shape (n_samples, n_labels); got Y with "
+        f"shape {tuple(shape_y)} and scores with shape {tuple(shape_s)}{where}.{hint}"
+    )
 
 
 def check_thresholds(thresholds, n_labels, *, name="thresholds"):

@@ -232,6 +232,8 @@ def best_shared_threshold_summary(summary, metric):
     value : float
         The metric at that threshold.
     """
+    if metric.average == "micro":
+        return _summary_micro_cut(summary, metric)
     ascending = np.unique(summary.pos_values)
     n_cand = ascending.size
     n, n_labels = summary.n_samples, summary.n_labels
@@ -243,30 +245,16 @@ def best_shared_threshold_summary(summary, metric):
     def candidate(values):
         return (n_cand + 1) - np.searchsorted(ascending, values, side="right")
 
-    if metric.average == "micro":
-        return _summary_micro_cut(summary, metric)
-    pos_k = candidate(summary.pos_values)
+    pos_label = np.repeat(np.arange(n_labels), pos)
+    pos_keys = np.sort(pos_label * width + candidate(summary.pos_values))
+    f0 = metric.elementwise(np.zeros(n_labels), np.zeros(n_labels), pos)
+    d_f = np.zeros(width)
     block = max(1, (32 * 2**20) // max(1, n * 8))
-    if metric.average == "micro":
-        d_tp = np.bincount(pos_k, minlength=width)
-        d_pp = np.zeros(width, dtype=np.int64)
-        for j0 in range(0, n_labels, block):
-            d_pp += np.bincount(
-                candidate(summary.values[j0 : j0 + block]).ravel(), minlength=width
-            )
-        values_at = metric.elementwise(
-            np.cumsum(d_tp)[:-1], np.cumsum(d_pp)[:-1], pos.sum()
-        )
-    else:
-        pos_label = np.repeat(np.arange(n_labels), pos)
-        pos_keys = np.sort(pos_label * width + pos_k)
-        f0 = metric.elementwise(np.zeros(n_labels), np.zeros(n_labels), pos)
-        d_f = np.zeros(width)
-        for j0 in range(0, n_labels, block):
-            j1 = min(j0 + block, n_labels)
-            k = candidate(summary.values[j0:j1, ::-1])
-            d_f += _macro_changes(k, j0, pos_keys, width, summary, f0, metric)
-        values_at = (f0.sum() + np.cumsum(d_f)[:-1]) / n_labels
+    for j0 in range(0, n_labels, block):
+        j1 = min(j0 + block, n_labels)
+        k = candidate(summary.values[j0:j1, ::-1])
+        d_f += _macro_changes(k, j0, pos_keys, width, summary, f0, metric)
+    values_at = (f0.sum() + np.cumsum(d_f)[:-1]) / n_labels
     # The highest cut among those equal up to the rounding of the sums.
     top = values_at.max()
     best = int(np.argmax(values_at >= top - 1e-12 * max(1.0, abs(top))))
