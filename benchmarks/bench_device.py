@@ -26,6 +26,8 @@ import warnings
 
 import numpy as np
 
+from skthresh.utils._timing import pass_time
+
 
 def parse_args(argv=None):
     """Command line options."""
@@ -75,17 +77,6 @@ def cuda_missing(devices):
     if not torch.cuda.is_available():
         return "CUDA is not available on this machine"
     return None
-
-
-def pass_time(S, repeats=15):
-    """Median seconds of one ``(S > thresholds).sum(0)`` over float32 scores."""
-    theta = np.full(S.shape[1], 0.3, dtype=S.dtype)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        (S > theta).sum(0)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def device_name(device):

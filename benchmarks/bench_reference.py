@@ -62,6 +62,7 @@ from sklearn.metrics import f1_score as sklearn_f1_score
 
 from skthresh.datasets import make_tagging_scores
 from skthresh.strategies import get_strategy
+from skthresh.utils._timing import pass_time
 
 STRATEGIES = ("grid", "heuristic", "numerical")
 # What a reference budget shortens, per strategy: the grid's reference is
@@ -538,18 +539,6 @@ def parse_args(argv=None):
     if unknown:
         parser.error(f"unknown strategies {unknown}; choose among {STRATEGIES}")
     return args
-
-
-def pass_time(S, repeats=15):
-    """Median seconds of one ``(S > thresholds).sum(0)`` over float32 scores."""
-    S = np.asarray(S, dtype=np.float32)
-    theta = np.full(S.shape[1], 0.3, dtype=np.float32)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        (S > theta).sum(0)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def ours(name, seed):

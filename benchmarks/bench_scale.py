@@ -72,6 +72,8 @@ from pathlib import Path
 
 import numpy as np
 
+from skthresh.utils._timing import pass_time
+
 DEFAULT_STRATEGIES = "surrogate,coordinate,global,heuristic"
 
 
@@ -320,17 +322,6 @@ def sparse_file(s_path, floor):
     del csr
     gc.collect()
     return path, info
-
-
-def pass_time(S, repeats=9):
-    """Median seconds of one ``(S > thresholds).sum(0)`` over float32 scores."""
-    theta = np.full(S.shape[1], 0.3, dtype=S.dtype)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        (S > theta).sum(0)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def current_rss():

@@ -44,6 +44,7 @@ from skthresh.strategies import (
     available_strategies,
     get_strategy,
 )
+from skthresh.utils._timing import pass_time
 
 
 def parse_args(argv=None):
@@ -105,18 +106,6 @@ def configurations(names, tiny):
             )
         )
     return rows
-
-
-def pass_time(S, repeats=15):
-    """Median seconds of one ``(S > thresholds).sum(0)`` over float32 scores."""
-    S = np.asarray(S, dtype=np.float32)
-    theta = np.full(S.shape[1], 0.3, dtype=S.dtype)
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        (S > theta).sum(0)
-        times.append(time.perf_counter() - start)
-    return float(np.median(times))
 
 
 def run_problem(title, Y, S, Y_test, S_test, rows, repeats, one_pass):

@@ -10,7 +10,8 @@ measured in several files is taken from the last one given. With
 
 Examples::
 
-    python benchmarks/plot_scaling.py /tmp/skthresh-bench/grid.json /tmp/skthresh-bench/large.json
+    python benchmarks/plot_scaling.py /tmp/skthresh-bench/grid.json \\
+        /tmp/skthresh-bench/large.json
     python benchmarks/plot_scaling.py scale.json --passes --markdown \\
         --output docs/_static/scaling.png
 """
