@@ -110,6 +110,14 @@ def problems(draw, min_samples=5, max_samples=40, max_labels=4, degenerate=False
 # always tried.
 # Two scores closer than float32 resolution separate a positive from a
 # negative: the exact start (global) separates them, float32 cannot.
+# A held label (all positive) makes "nothing positive" the best shared cut of
+# the free one: the summary's shared micro cut had no candidate left to refine.
+HELD_BEATS_EVERY_CUT = (
+    np.array([[1, 1], [1, 0], [1, 0], [1, 0], [1, 0]], dtype=bool),
+    np.array([[0.0, -1.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0]]),
+)
+
+
 CLOSE_SCORES = (
     np.array([[1], [0], [1], [0], [0]], dtype=bool),
     np.array([[0.5 + 1e-10], [0.5], [0.9], [0.1], [0.2]]),
@@ -251,6 +259,7 @@ def test_objective_is_the_metric_of_the_returned_thresholds(name, problem, metri
 
 @pytest.mark.parametrize("name", STRATEGIES)
 @given(problem=problems(degenerate=True), metric=st.sampled_from(METRICS))
+@example(problem=HELD_BEATS_EVERY_CUT, metric="f1_micro")
 def test_degenerate_labels_get_the_shared_threshold(name, problem, metric):
     Y, S = problem
     strategy = make_strategy(name)

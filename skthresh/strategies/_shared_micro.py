@@ -110,6 +110,10 @@ def best_micro_cut(blocks, pos_scores, n_scores, metric, highest_below):
     f_high = f(tp, pp_low, n_pos)
     best_low = max(empty, float(f(tp, pp_high, n_pos).max()))
     refine = f_high >= best_low - 1e-12 * max(1.0, abs(best_low))
+    if not refine.any():
+        # Every cut's upper bound is below "nothing positive" (held labels'
+        # counts can make that the best).
+        return None, empty
     # Pass 2: the scores in those cells, sorted, give exact counts.
     wanted = np.zeros(_CELLS, dtype=bool)
     wanted[level_cell[refine]] = True
