@@ -72,7 +72,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skthresh.utils._timing import pass_time
+from skthresh.utils._timing import git_commit, pass_time
 
 DEFAULT_STRATEGIES = "surrogate,coordinate,global,heuristic"
 
@@ -645,31 +645,6 @@ def machine_info():
     except (OSError, ValueError):
         pass
     return info
-
-
-def git_commit():
-    """The checkout's commit, with "+dirty" if skthresh/ has changes; or None."""
-    import subprocess
-
-    root = Path(__file__).resolve().parents[1]
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--", "skthresh"],
-            cwd=root,
-            capture_output=True,
-            text=True,
-            timeout=10,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return (head + ("+dirty" if dirty else "")) or None
 
 
 def write_json(path, payload):

@@ -91,6 +91,7 @@ def configurations(names, tiny):
     if "surrogate" in names:
         reference = SurrogateThreshold(
             slope=50,
+            slope_growth=1.0,
             init=0.3,
             learn_slope=True,
             transform="none",

@@ -49,9 +49,10 @@ for name, theta in [
 # %%
 # The descent
 # -----------
-# The surrogate starts from the best shared threshold and keeps the best
-# thresholds it sees; :class:`~skthresh.plot.OptimizationHistoryDisplay`
-# draws its objective on the validation scores, step by step.
+# The surrogate starts each tag where it predicts as many positives as it
+# has (the proportional cut) and keeps the best thresholds it sees;
+# :class:`~skthresh.plot.OptimizationHistoryDisplay` draws its objective on
+# the validation scores, step by step.
 display = OptimizationHistoryDisplay.from_estimator(surrogate)
 display.figure_.set_size_inches(6, 4)
 

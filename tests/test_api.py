@@ -8,7 +8,12 @@ import torch
 from numpy.testing import assert_array_equal
 from scipy.special import expit
 
-from skthresh import DegenerateLabelWarning, apply_thresholds, learn_thresholds
+from skthresh import (
+    DegenerateLabelWarning,
+    ScoreSummary,
+    apply_thresholds,
+    learn_thresholds,
+)
 from skthresh.datasets import make_tagging_scores
 from skthresh.metrics import check_metric, f1_score, fbeta_score
 from skthresh.strategies import (
@@ -17,6 +22,7 @@ from skthresh.strategies import (
     available_strategies,
 )
 from skthresh.strategies._global import best_shared_threshold
+from skthresh.strategies._surrogate import rate_thresholds
 
 FAST = {"strategy": "surrogate", "max_iter": 15}
 
@@ -361,6 +367,81 @@ def test_surrogate_never_worse_than_init(seed, init):
     assert metric_value(Y, S, theta) >= init_value
 
 
+def test_rate_thresholds_cut_each_label_at_its_number_of_positives():
+    rng = np.random.default_rng(0)
+    n = 200
+    S = rng.random((n, 5))
+    Y = rng.random((n, 5)) < [0.02, 0.3, 0.5, 0.0, 1.0]
+    Y[:, 3], Y[:, 4] = False, True  # no positive, no negative
+    theta = rate_thresholds(Y, S)
+    assert_array_equal((S > theta).sum(axis=0), Y.sum(axis=0))
+    # The midpoint of the P-th and (P+1)-th highest scores, by brute force.
+    for j in range(3):
+        top = np.sort(S[:, j])[::-1]
+        p = Y[:, j].sum()
+        assert theta[j] == pytest.approx((top[p - 1] + top[p]) / 2, abs=1e-15)
+    # Through a summary: the same thresholds.
+    assert_array_equal(rate_thresholds(None, ScoreSummary.from_arrays(Y, S)), theta)
+
+
+@pytest.mark.parametrize("metric", ["f1_micro", "f1_macro", "f1_samples"])
+def test_surrogate_init_rate_starts_at_the_proportional_cut(small, metric):
+    Y, S = small
+    est = SurrogateThreshold(init="rate", max_iter=10)
+    est.optimize(Y, S, metric=metric)
+    start = metric_value(Y, S, rate_thresholds(Y, S), metric)
+    assert est.history_["objective"][0] == pytest.approx(start, abs=1e-6)
+    assert est.objective_ >= start
+
+
+@pytest.mark.parametrize("metric", ["f1_micro", "f1_macro", "f2_micro"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_surrogate_auto_init_never_below_either_start(seed, metric):
+    Y, S = make_tagging_scores(400, 10, random_state=seed)
+    m = check_metric(metric)
+    shared = best_shared_threshold(Y.astype(bool), S, m)[0]
+    est = SurrogateThreshold(max_iter=10)
+    theta = est.optimize(Y, S, metric=metric)
+    reached = metric_value(Y, S, theta, metric)
+    assert est.objective_ == pytest.approx(reached, abs=1e-12)
+    assert reached >= metric_value(Y, S, shared, metric)
+    assert reached >= metric_value(Y, S, rate_thresholds(Y, S), metric)
+
+
+def test_surrogate_auto_init_reaches_a_label_far_from_the_others():
+    # Label 1's scores all lie far below the others' (a miscalibrated label):
+    # from the shared threshold no score of it is near, its gradient is 0
+    # and it stays "nothing positive"; the proportional cut starts it among
+    # its own scores.
+    rng = np.random.default_rng(0)
+    n = 2000
+    Y = rng.random((n, 3)) < 0.2
+    S = expit(3.0 * Y + rng.standard_normal((n, 3)) - 1.5)
+    S[:, 1] = expit(3.0 * Y[:, 1] + rng.standard_normal(n) - 12.0)
+    from_shared = SurrogateThreshold(init="global").optimize(Y, S)
+    auto = SurrogateThreshold().optimize(Y, S)
+    assert (S[:, 1] > from_shared[1]).sum() == 0
+    tp = (S[:, 1] > auto[1]) & Y[:, 1]
+    assert tp.sum() > 0.5 * Y[:, 1].sum()
+    assert f1_score(Y, S > auto) > f1_score(Y, S > from_shared) + 0.05
+
+
+def test_slope_growth_sharpens_the_surrogate(small):
+    Y, S = small
+    kwargs = {"slope": 40.0, "max_iter": 10, "transform": "none", "scale": 1.0}
+    fixed = SurrogateThreshold(slope_growth=1.0, **kwargs)
+    fixed.optimize(Y, S)
+    grown = SurrogateThreshold(slope_growth=4.0, **kwargs)
+    grown.optimize(Y, S)
+    assert_array_equal(fixed.slopes_, np.full(8, 40.0))
+    assert grown.slopes_ == pytest.approx(np.full(8, 160.0), rel=1e-6)
+    # The same first step (same start, same slope), different later ones.
+    first = grown.history_["objective"][:2]
+    assert_array_equal(first, fixed.history_["objective"][:2])
+    assert grown._growth(0) == 1.0 and grown._growth(10) == pytest.approx(4.0)
+    assert grown._growth(5) == pytest.approx(2.0)
+
+
 @pytest.mark.parametrize("metric", ["f1_micro", "f1_macro", "f1_samples", "f2_micro"])
 @pytest.mark.parametrize("seed", [0, 1])
 def test_surrogate_improves_on_default(tagging, learned, seed, metric):
@@ -430,7 +511,13 @@ def test_objective_matches_returned_thresholds_with_degenerate_label():
 def test_paper_reference_configuration(tagging):
     Y, S = tagging(0)
     est = SurrogateThreshold(
-        slope=50, init=0.3, learn_slope=True, transform="none", scale=1.0, mode="dense"
+        slope=50,
+        slope_growth=1.0,
+        init=0.3,
+        learn_slope=True,
+        transform="none",
+        scale=1.0,
+        mode="dense",
     )
     theta = est.optimize(Y, S)
     assert est.transform_.name == "none"
@@ -439,12 +526,15 @@ def test_paper_reference_configuration(tagging):
     assert est.slopes_.shape == (30,) and np.isfinite(est.slopes_).all()
     assert not np.allclose(est.slopes_, 50.0)
     assert est.objective_ >= metric_value(Y, S, 0.3)
-    fixed = SurrogateThreshold(slope=50, max_iter=5, transform="none", scale=1.0)
+    fixed = SurrogateThreshold(
+        slope=50, slope_growth=1.0, max_iter=5, transform="none", scale=1.0
+    )
     fixed.optimize(Y, S)
     assert_array_equal(fixed.slopes_, np.full(30, 50.0))
 
 
-SLOPES = (20, 50, 200, 1000)
+# The slope grows fourfold over the descent by default: 500 ends at 2000.
+SLOPES = (20, 50, 200, 500)
 
 
 @pytest.mark.parametrize("output", ["proba", "logit"])

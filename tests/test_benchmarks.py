@@ -38,3 +38,26 @@ def test_bench_strategies_options(capsys):
     assert "Yeast" not in out and "| coordinate |" in out and "| grid |" not in out
     with pytest.raises(SystemExit):
         bench.main(["--strategies", "nope"])
+
+
+def test_bench_surrogate_gap_tiny(capsys):
+    bench = load("bench_surrogate_gap")
+    assert bench.main(["--tiny"]) == 0
+    out = capsys.readouterr().out
+    rows = re.findall(r"^\| (.+?) \| ([\d.]+) \| (-?[\d.]+) \| ([\d.]+) \|", out, re.M)
+    assert [row[0] for row in rows] == ["coordinate"] + [
+        name for name, _ in bench.VARIANTS
+    ]
+    assert float(rows[0][2]) == 0.0  # the gap of coordinate ascent to itself
+    tuning = [float(row[1]) for row in rows]
+    # Coordinate ascent is the exact optimum of micro-F1 on the tuning data.
+    assert all(0.0 < value <= tuning[0] + 1e-12 for value in tuning)
+    assert "Held-out micro-F1 at the fixed threshold 0.5" in out
+
+
+def test_bench_surrogate_gap_problems_are_checked():
+    bench = load("bench_surrogate_gap")
+    assert bench.parse_problem("300x7:2:logit") == (300, 7, 2, "logit")
+    for bad in ("300x7:2", "300x7:2:raw", "300:2:proba"):
+        with pytest.raises(Exception, match="problem is NxL|output must be"):
+            bench.parse_problem(bad)

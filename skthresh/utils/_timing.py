@@ -1,6 +1,8 @@
-"""The unit of time of the benchmarks: one pass over the score matrix."""
+"""Helpers of the benchmarks: the unit of time (one pass) and the code measured."""
 
+import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -29,3 +31,29 @@ def pass_time(S, repeats=15):
         (S > theta).sum(0)
         times.append(time.perf_counter() - start)
     return float(np.median(times))
+
+
+def git_commit():
+    """The checkout's commit, with "+dirty" if skthresh/ has changes; or None.
+
+    None also outside a git checkout (an installed wheel).
+    """
+    root = Path(__file__).resolve().parents[2]
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "skthresh"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return (head + ("+dirty" if dirty else "")) or None
