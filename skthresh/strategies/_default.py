@@ -38,6 +38,11 @@ class DefaultThreshold(BaseThresholdStrategy):
     def __init__(self, threshold="auto"):
         self.threshold = threshold
 
+    def _summarizes_arrays(self, metric):
+        # The threshold needs the scores' extremes only: sorting them into a
+        # summary first would cost more than everything else.
+        return False
+
     def _optimize_summary(self, summary, metric):
         return self._optimize(None, summary, metric)
 
