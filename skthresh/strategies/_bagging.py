@@ -1,9 +1,11 @@
 """Thresholds averaged over subsamples of the tuning data, against overfitting."""
 
+import contextlib
 import numbers
 import warnings
 
 import numpy as np
+from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from skthresh.strategies._base import (
@@ -105,6 +107,21 @@ class BaggedThresholds(BaseThresholdStrategy):
             raise ValueError(
                 f"aggregate must be 'mean' or 'median'; got {self.aggregate!r}."
             )
+
+    @contextlib.contextmanager
+    def _free_label_params(self, free):
+        """The inner strategy's per-label parameters, cut to ``free``."""
+        if isinstance(self.estimator, str):  # its defaults are not per label
+            yield
+            return
+        inner = clone(self.estimator)
+        with inner._free_label_params(free):
+            cut = clone(inner)
+        saved, self.estimator = self.estimator, cut
+        try:
+            yield
+        finally:
+            self.estimator = saved
 
     def _optimize(self, Y, S, metric):
         from skthresh.strategies._registry import get_strategy

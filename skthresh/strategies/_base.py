@@ -97,6 +97,9 @@ class BaseThresholdStrategy(BaseEstimator):
     _accepts_callable_metric = False
     # False for strategies that give every label one shared threshold anyway.
     _holds_rare_labels = True
+    # Parameters that may hold one value per label: while rare labels are
+    # held, the strategy sees the other labels' values only.
+    _per_label_params = ("init",)
 
     def optimize(self, Y, scores=None, metric="f1_micro", *, min_positives=1):
         """Learn one threshold per label on a tuning set.
@@ -239,7 +242,7 @@ class BaseThresholdStrategy(BaseEstimator):
         free = ~rare
         if free.any():
             held_metric = data.hold(metric, rare, shared)
-            with data.take_labels(free) as sub:
+            with data.take_labels(free) as sub, self._free_label_params(free):
                 thresholds[free] = sub.run(self, held_metric)
         if hasattr(self, "objective_") or not free.any():
             # The objective describes all labels, held ones included.
@@ -247,6 +250,27 @@ class BaseThresholdStrategy(BaseEstimator):
         if degenerate.any():
             _warn_degenerate(np.flatnonzero(degenerate), shared)
         return thresholds
+
+    @contextlib.contextmanager
+    def _free_label_params(self, free):
+        """Per-label parameters cut to the ``free`` labels, then restored."""
+        from skthresh._validation import check_thresholds
+
+        params = self.get_params(deep=False)
+        saved = {}
+        for name in self._per_label_params:
+            value = params.get(name)
+            if value is None or isinstance(value, str) or np.ndim(value) == 0:
+                continue
+            # Checked against all labels, so that a wrong shape names them.
+            values = check_thresholds(value, free.size, name=name)
+            saved[name] = value
+            setattr(self, name, values[free])
+        try:
+            yield
+        finally:
+            for name, value in saved.items():
+                setattr(self, name, value)
 
     @abstractmethod
     def _optimize(self, Y, S, metric):

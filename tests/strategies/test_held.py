@@ -99,3 +99,64 @@ def test_callable_and_fbeta_agree_with_held_labels():
         )
     value = check_metric("f1_micro").score
     assert value(Y, S > by_callable) == pytest.approx(value(Y, S > by_name))
+
+
+def _per_label_init_strategies():
+    from skthresh.strategies import (
+        BaggedThresholds,
+        GridSearch,
+        HeuristicSearch,
+        NumericalGradient,
+        SurrogateThreshold,
+    )
+
+    def init(n_labels):
+        return np.linspace(0.2, 0.6, n_labels)
+
+    return {
+        "surrogate": lambda L: SurrogateThreshold(init=init(L), max_iter=5),
+        "surrogate-dense": lambda L: SurrogateThreshold(
+            init=init(L), max_iter=5, mode="dense"
+        ),
+        "grid": lambda L: GridSearch(init=init(L)),
+        "heuristic": lambda L: HeuristicSearch(init=init(L), random_state=0),
+        "numerical": lambda L: NumericalGradient(init=init(L), max_iter=3),
+        "bagged": lambda L: BaggedThresholds(
+            SurrogateThreshold(init=init(L), max_iter=5), n_bags=2, random_state=0
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(_per_label_init_strategies()))
+@pytest.mark.parametrize("min_positives", [0, 12])
+def test_per_label_init_with_held_labels(name, min_positives):
+    # An init of one value per label describes all labels; while rare labels
+    # are held, the strategy starts the others from their own values.
+    rng = np.random.default_rng(0)
+    n, n_labels = 300, 6
+    Y = rng.random((n, n_labels)) < [0.3, 0.0, 0.3, 0.03, 0.4, 0.5]
+    S = np.clip(0.4 * Y + 0.6 * rng.random((n, n_labels)), 0, 1)
+    strategy = _per_label_init_strategies()[name](n_labels)
+    given = (strategy.estimator if name == "bagged" else strategy).init
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DegenerateLabelWarning)
+        thresholds = strategy.optimize(Y, S, min_positives=min_positives)
+        shared = learn_thresholds(Y, S, strategy="global")[0]
+    assert thresholds.shape == (n_labels,) and np.isfinite(thresholds).all()
+    # The parameter is given back untouched.
+    assert (strategy.estimator if name == "bagged" else strategy).init is given
+    assert_array_equal(given, np.linspace(0.2, 0.6, n_labels))
+    if name == "surrogate":
+        # The descent starts from the given values of the free labels.
+        held = Y.sum(axis=0) < max(min_positives, 1)
+        start = np.where(held, shared, given)
+        expected = fbeta_score(Y, S > start, beta=1, average="micro")
+        assert strategy.history_["objective"][0] == pytest.approx(expected)
+
+
+def test_per_label_init_of_the_wrong_length_names_all_labels():
+    from skthresh.strategies import SurrogateThreshold
+
+    Y, S = small_problem(0)
+    with pytest.raises(ValueError, match=r"init .* shape \(4,\).* got shape \(3,\)"):
+        SurrogateThreshold(init=[0.5, 0.5, 0.5]).optimize(Y, S)
