@@ -5,8 +5,10 @@ n_test_samples=min(n, 50000), random_state=seed, output=output)``, for each
 problem: the coordinate strategy, then the surrogate with its defaults and
 with each of its defaults in turn set back to the earlier one:
 
-- ``init="global"``: start from the best shared threshold instead of the
-  proportional cut (each label predicting as many positives as it has);
+- ``init="global"``: start every label from the best shared threshold;
+- ``init="rate"``: start every label from the proportional cut (each label
+  predicting as many positives as it has), where the default starts only
+  the labels that gain there alone;
 - ``slope_growth=1.0``: a fixed slope instead of one growing fourfold;
 - the earlier defaults together (``slope=100, slope_growth=1.0,
   init="global"``).
@@ -41,6 +43,7 @@ DEFAULT_PROBLEMS = (
 VARIANTS = (
     ("surrogate (defaults)", {}),
     ('surrogate, init="global"', {"init": "global"}),
+    ('surrogate, init="rate"', {"init": "rate"}),
     ("surrogate, slope_growth=1", {"slope_growth": 1.0}),
     (
         "surrogate, earlier defaults",

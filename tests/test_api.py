@@ -22,7 +22,7 @@ from skthresh.strategies import (
     available_strategies,
 )
 from skthresh.strategies._global import best_shared_threshold
-from skthresh.strategies._surrogate import rate_thresholds
+from skthresh.strategies._surrogate import better_start, rate_thresholds
 
 FAST = {"strategy": "surrogate", "max_iter": 15}
 
@@ -396,6 +396,32 @@ def test_surrogate_init_rate_starts_at_the_proportional_cut(small, metric):
 
 @pytest.mark.parametrize("metric", ["f1_micro", "f1_macro", "f2_micro"])
 @pytest.mark.parametrize("seed", [0, 1, 2])
+def test_better_start_moves_each_label_that_gains_alone(seed, metric):
+    # Brute force: move one label at a time from the shared threshold to
+    # its proportional cut and recompute the metric from the decisions.
+    Y, S = make_tagging_scores(400, 10, random_state=seed)
+    m = check_metric(metric)
+    shared = np.full(10, best_shared_threshold(Y.astype(bool), S, m)[0])
+    rate = rate_thresholds(Y, S)
+    base_value = metric_value(Y, S, shared, metric)
+    expected = shared.copy()
+    for j in range(10):
+        moved = shared.copy()
+        moved[j] = rate[j]
+        if metric_value(Y, S, moved, metric) > base_value + 1e-12:
+            expected[j] = rate[j]
+    assert_array_equal(better_start(m, Y, S, shared, rate), expected)
+    summary = ScoreSummary.from_arrays(Y, S)
+    assert_array_equal(better_start(m, None, summary, shared, rate), expected)
+    assert 0 < (expected == rate).sum() < 10  # both kinds of label occur
+    est = SurrogateThreshold(max_iter=3)
+    est.optimize(Y, S, metric=metric)
+    start = metric_value(Y, S, expected, metric)
+    assert est.history_["objective"][0] == pytest.approx(start, abs=1e-6)
+
+
+@pytest.mark.parametrize("metric", ["f1_micro", "f1_macro", "f2_micro"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
 def test_surrogate_auto_init_never_below_either_start(seed, metric):
     Y, S = make_tagging_scores(400, 10, random_state=seed)
     m = check_metric(metric)
@@ -405,7 +431,8 @@ def test_surrogate_auto_init_never_below_either_start(seed, metric):
     reached = metric_value(Y, S, theta, metric)
     assert est.objective_ == pytest.approx(reached, abs=1e-12)
     assert reached >= metric_value(Y, S, shared, metric)
-    assert reached >= metric_value(Y, S, rate_thresholds(Y, S), metric)
+    start = better_start(m, Y, S, np.full(10, shared), rate_thresholds(Y, S))
+    assert reached >= metric_value(Y, S, start, metric)
 
 
 def test_surrogate_auto_init_reaches_a_label_far_from_the_others():

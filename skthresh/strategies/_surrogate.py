@@ -53,11 +53,13 @@ class SurrogateThreshold(BaseThresholdStrategy):
         at which each label predicts as many positives as it has in the
         tuning data (the proportional cut), which puts every label's
         threshold where its positives are, however far from the others';
-        ``"auto"`` starts from ``"rate"`` and returns the best shared
-        threshold instead if that scores higher, so the result is never
-        below either; ``"default"`` starts from 0.5 for probabilities and
-        0.0 for decision scores. The reference code of the paper starts
-        from 0.3.
+        ``"auto"`` starts each label from the proportional cut if moving
+        that label alone there from the best shared threshold raises the
+        metric, and from the shared threshold otherwise, and returns the
+        shared threshold instead of the result if that scores higher, so
+        the result is never below it; ``"default"`` starts from 0.5 for
+        probabilities and 0.0 for decision scores. The reference code of
+        the paper starts from 0.3.
     optimizer : {"adam", "sgd"}, default="adam"
         Adam (betas 0.9 and 0.999) as in the paper, or plain gradient
         ascent. The surrogate omits the factor ``slope`` of the sigmoid's
@@ -225,9 +227,9 @@ class SurrogateThreshold(BaseThresholdStrategy):
         shared = np.full(n_labels, best_shared_threshold(Y, S, metric)[0])
         if self.init == "global":
             return shared, []
-        # "auto": descending from the rate start reaches higher than from the
-        # shared threshold, which stays a floor for the result.
-        return rate_thresholds(Y, S), [shared]
+        # "auto": each label from the proportional cut where that alone beats
+        # the shared threshold; the shared threshold stays a floor.
+        return better_start(metric, Y, S, shared, rate_thresholds(Y, S)), [shared]
 
     def _supports_summary(self, metric):
         return self.mode != "dense" and super()._supports_summary(metric)
@@ -385,6 +387,54 @@ def rate_thresholds(Y, S):
 
     summary = S if Y is None else ScoreSummary.from_arrays(Y, S)
     return summary.cut_threshold(np.arange(summary.n_labels), summary.pos)
+
+
+def better_start(metric, Y, S, base, other):
+    """Per label, ``other`` where moving that label alone to it beats ``base``.
+
+    Exact for each label on its own: for a micro average, the metric with
+    that label's counts swapped into the pooled counts of ``base``; for a
+    macro average, the label's own F. The labels that gain move together.
+    A samples average, whose counts are per sample, takes ``other``.
+
+    Parameters
+    ----------
+    metric : FBeta
+    Y : ndarray of shape (n_samples, n_labels) or None
+        Labels; ``None`` when ``S`` is a summary.
+    S : ndarray of shape (n_samples, n_labels) or ScoreSummary
+    base, other : ndarray of float64 of shape (n_labels,)
+        Two starts.
+
+    Returns
+    -------
+    thresholds : ndarray of float64 of shape (n_labels,)
+    """
+    if metric.average == "samples":
+        return other
+    if Y is None:
+        (tp_a, pp_a), (tp_b, pp_b) = S.counts(base), S.counts(other)
+        pos = S.pos
+    else:
+        (tp_a, pp_a), (tp_b, pp_b) = (
+            _label_counts(Y, S, base),
+            _label_counts(Y, S, other),
+        )
+        pos = Y.sum(axis=0)
+    f = metric.elementwise
+    if metric.average == "micro":
+        TP, PP, P = tp_a.sum(), pp_a.sum(), pos.sum()
+        value_a = f(TP, PP, P)
+        value_b = f(TP - tp_a + tp_b, PP - pp_a + pp_b, P)
+    else:
+        value_a, value_b = f(tp_a, pp_a, pos), f(tp_b, pp_b, pos)
+    return np.where(value_b > value_a, other, base)
+
+
+def _label_counts(Y, S, thresholds):
+    """True and predicted positives of each label at ``thresholds``."""
+    decisions = S > thresholds
+    return (decisions & Y.astype(bool)).sum(axis=0), decisions.sum(axis=0)
 
 
 def _fit_float32(S, theta0):
