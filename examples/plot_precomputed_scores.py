@@ -50,7 +50,8 @@ for name, theta in [
 # The descent
 # -----------
 # The surrogate starts each tag where it predicts as many positives as it
-# has (the proportional cut) and keeps the best thresholds it sees;
+# has (the proportional cut) if that beats the best shared threshold, and
+# keeps the best thresholds it sees;
 # :class:`~skthresh.plot.OptimizationHistoryDisplay` draws its objective on
 # the validation scores, step by step.
 display = OptimizationHistoryDisplay.from_estimator(surrogate)

@@ -560,8 +560,8 @@ def test_paper_reference_configuration(tagging):
     assert_array_equal(fixed.slopes_, np.full(30, 50.0))
 
 
-# The slope grows fourfold over the descent by default: 500 ends at 2000.
-SLOPES = (20, 50, 200, 500)
+# The slope grows fourfold over the descent by default: 1000 ends at 4000.
+SLOPES = (20, 50, 200, 1000)
 
 
 @pytest.mark.parametrize("output", ["proba", "logit"])

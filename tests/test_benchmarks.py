@@ -57,7 +57,8 @@ def test_bench_surrogate_gap_tiny(capsys):
 
 def test_bench_surrogate_gap_problems_are_checked():
     bench = load("bench_surrogate_gap")
-    assert bench.parse_problem("300x7:2:logit") == (300, 7, 2, "logit")
-    for bad in ("300x7:2", "300x7:2:raw", "300:2:proba"):
+    assert bench.parse_problem("300x7:2:logit") == (300, 7, 2, "logit", 0.0)
+    assert bench.parse_problem("300x7:2:proba:0.01") == (300, 7, 2, "proba", 0.01)
+    for bad in ("300x7:2", "300x7:2:raw", "300:2:proba", "300x7:2:proba:a:b"):
         with pytest.raises(Exception, match="problem is NxL|output must be"):
             bench.parse_problem(bad)

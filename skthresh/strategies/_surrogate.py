@@ -32,9 +32,9 @@ class SurrogateThreshold(BaseThresholdStrategy):
         Sharpness of the surrogate at the first step, relative to the spread
         of each label's scores (see ``scale``): large values make the
         surrogate gradient local, small values smooth it out. With the
-        defaults, any value from 20 to 500 lands within a point of micro-F1
-        of the best, on probabilities and logits alike (see the
-        benchmarks).
+        defaults, any value from 20 to 1000 lands within a point of
+        micro-F1 of the best, on probabilities and logits alike (see the
+        user guide).
     slope_growth : float, default=4.0
         Factor by which the slope grows over the descent, geometrically from
         ``slope`` at the first step to ``slope * slope_growth`` at the last:
@@ -133,10 +133,11 @@ class SurrogateThreshold(BaseThresholdStrategy):
 
     The defaults differ from it where we measured better: the logit
     transform, per-label slope units, the proportional-cut start (with the
-    best shared threshold as a floor), a slope that sharpens fourfold over
-    the descent, and the sorted formulation. On the simulated AudioSet-like
-    problem they reach higher tuning and test micro-F1, and keep the result
-    within a point whatever the slope from 20 to 500.
+    best shared threshold as the alternative and a floor), a slope that
+    sharpens fourfold over the descent, and the sorted formulation. On the
+    simulated AudioSet-like problem they reach higher tuning and test
+    micro-F1, and keep the result within a point whatever the slope from 20
+    to 1000.
 
     References
     ----------
