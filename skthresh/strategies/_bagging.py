@@ -115,9 +115,8 @@ class BaggedThresholds(BaseThresholdStrategy):
             yield
             return
         inner = clone(self.estimator)
-        with inner._free_label_params(free):
-            cut = clone(inner)
-        saved, self.estimator = self.estimator, cut
+        inner.set_params(**inner._free_label_values(free))
+        saved, self.estimator = self.estimator, inner
         try:
             yield
         finally:

@@ -251,26 +251,30 @@ class BaseThresholdStrategy(BaseEstimator):
             _warn_degenerate(np.flatnonzero(degenerate), shared)
         return thresholds
 
-    @contextlib.contextmanager
-    def _free_label_params(self, free):
-        """Per-label parameters cut to the ``free`` labels, then restored."""
+    def _free_label_values(self, free):
+        """The per-label parameters given per label, cut to ``free``: {name: values}."""
         from skthresh._validation import check_thresholds
 
         params = self.get_params(deep=False)
-        saved = {}
+        cut = {}
         for name in self._per_label_params:
             value = params.get(name)
             if value is None or isinstance(value, str) or np.ndim(value) == 0:
                 continue
             # Checked against all labels, so that a wrong shape names them.
-            values = check_thresholds(value, free.size, name=name)
-            saved[name] = value
-            setattr(self, name, values[free])
+            cut[name] = check_thresholds(value, free.size, name=name)[free]
+        return cut
+
+    @contextlib.contextmanager
+    def _free_label_params(self, free):
+        """Per-label parameters cut to the ``free`` labels, then restored."""
+        cut = self._free_label_values(free)
+        saved = {name: getattr(self, name) for name in cut}
+        self.set_params(**cut)
         try:
             yield
         finally:
-            for name, value in saved.items():
-                setattr(self, name, value)
+            self.set_params(**saved)
 
     @abstractmethod
     def _optimize(self, Y, S, metric):

@@ -6,6 +6,7 @@ import numpy as np
 
 from skthresh._torch import as_tensor, resolve_device, threads_for
 from skthresh._validation import check_thresholds
+from skthresh.metrics._fbeta import _multilabel_counts
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._default import default_threshold
 from skthresh.strategies._global import best_shared_threshold
@@ -417,11 +418,8 @@ def better_start(metric, Y, S, base, other):
         (tp_a, pp_a), (tp_b, pp_b) = S.counts(base), S.counts(other)
         pos = S.pos
     else:
-        (tp_a, pp_a), (tp_b, pp_b) = (
-            _label_counts(Y, S, base),
-            _label_counts(Y, S, other),
-        )
-        pos = Y.sum(axis=0)
+        tp_a, pp_a, pos = _multilabel_counts(Y, S > base, axis=0)
+        tp_b, pp_b, _ = _multilabel_counts(Y, S > other, axis=0)
     f = metric.elementwise
     if metric.average == "micro":
         TP, PP, P = tp_a.sum(), pp_a.sum(), pos.sum()
@@ -430,12 +428,6 @@ def better_start(metric, Y, S, base, other):
     else:
         value_a, value_b = f(tp_a, pp_a, pos), f(tp_b, pp_b, pos)
     return np.where(value_b > value_a, other, base)
-
-
-def _label_counts(Y, S, thresholds):
-    """True and predicted positives of each label at ``thresholds``."""
-    decisions = S > thresholds
-    return (decisions & Y.astype(bool)).sum(axis=0), decisions.sum(axis=0)
 
 
 def _fit_float32(S, theta0):
