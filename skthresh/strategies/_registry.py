@@ -3,8 +3,8 @@
 from sklearn.base import clone
 
 from skthresh.strategies._base import BaseThresholdStrategy
-
-_REGISTRY = {}
+from skthresh.strategies._catalog import REGISTRY as _REGISTRY
+from skthresh.strategies._catalog import names_where
 
 
 def register_strategy(name, strategy_class, *, overwrite=False):
@@ -75,8 +75,26 @@ def unregister_strategy(name):
     del _REGISTRY[name]
 
 
-def available_strategies():
+_CAPABILITIES = {
+    "callable_metric": lambda cls: cls._accepts_callable_metric,
+    "summary": lambda cls: cls._runs_on_summary(),
+    "per_label": lambda cls: cls._threshold_kind == "per_label",
+}
+
+
+def available_strategies(capability=None):
     """Return the names of the registered strategies, sorted.
+
+    Parameters
+    ----------
+    capability : {"callable_metric", "summary", "per_label"} or None, \
+            default=None
+        Only the strategies that declare this capability: those that accept
+        a callable ``metric(Y_true, Y_pred)``, those that can learn from a
+        :class:`~skthresh.ScoreSummary` (and so from memory-mapped, sparse,
+        chunked and Dask inputs), or those that learn one threshold per
+        label. The lists are derived from what each strategy class
+        declares (see :class:`BaseThresholdStrategy`).
 
     Returns
     -------
@@ -88,8 +106,17 @@ def available_strategies():
     >>> from skthresh.strategies import available_strategies
     >>> "surrogate" in available_strategies()
     True
+    >>> available_strategies("callable_metric")
+    ['bagged', 'coordinate', 'default', 'global', 'heuristic']
     """
-    return sorted(_REGISTRY)
+    if capability is None:
+        return sorted(_REGISTRY)
+    if capability not in _CAPABILITIES:
+        raise ValueError(
+            f"capability must be one of {sorted(_CAPABILITIES)} or None; got "
+            f"capability={capability!r}."
+        )
+    return names_where(_CAPABILITIES[capability])
 
 
 def get_strategy(strategy, **params):
@@ -114,6 +141,35 @@ def get_strategy(strategy, **params):
     >>> get_strategy("surrogate", slope=100.0).slope
     100.0
     """
+    return configure_strategy(strategy, params)
+
+
+def configure_strategy(strategy, params=None, *, random_state=None, verbose=None):
+    """The one route from a user's choice of strategy to a configured object.
+
+    The classifier, :func:`~skthresh.learn_thresholds`, the command line
+    and the demo all build their strategy here, so a parameter means the
+    same and fails the same way everywhere.
+
+    Parameters
+    ----------
+    strategy : str or BaseThresholdStrategy
+        A registered name, or a strategy object (cloned).
+    params : dict or None, default=None
+        Hyper-parameters to set; a name the strategy does not have raises a
+        ``ValueError`` that lists the ones it has.
+    random_state : int or None, default=None
+        Set on strategies that have a ``random_state`` parameter, ignored by
+        the others.
+    verbose : int or None, default=None
+        Set, when not None or 0, on strategies that have a ``verbose``
+        parameter, ignored by the others.
+
+    Returns
+    -------
+    strategy : BaseThresholdStrategy
+        A new, unfitted strategy.
+    """
     if isinstance(strategy, str):
         if strategy not in _REGISTRY:
             raise ValueError(
@@ -129,8 +185,8 @@ def get_strategy(strategy, **params):
             f"{available_strategies()} or a BaseThresholdStrategy instance; got "
             f"{strategy!r}."
         )
+    valid = obj.get_params(deep=False)
     if params:
-        valid = obj.get_params(deep=False)
         unknown = sorted(set(params) - set(valid))
         if unknown:
             raise ValueError(
@@ -138,4 +194,8 @@ def get_strategy(strategy, **params):
                 f"{type(obj).__name__}, whose parameters are {sorted(valid)}."
             )
         obj.set_params(**params)
+    if random_state is not None and "random_state" in valid:
+        obj.set_params(random_state=random_state)
+    if verbose and "verbose" in valid:
+        obj.set_params(verbose=verbose)
     return obj
