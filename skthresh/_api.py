@@ -140,7 +140,7 @@ def _counts_suffice(strategy, metric):
         metric = check_metric(metric)
     except ValueError:
         return False  # optimize() gives the message
-    return strategy._supports_summary(metric)
+    return strategy._input_for(metric) != "arrays"
 
 
 @validate_params(

@@ -41,8 +41,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _build_parser():
-    from skthresh import __version__
     from skthresh._demo import BASE_NAMES
+    from skthresh._version import __version__
 
     parser = _Parser(
         prog="skthresh",

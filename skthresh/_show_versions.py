@@ -8,7 +8,7 @@ _DEPENDENCIES = ("numpy", "scipy", "sklearn", "torch", "joblib", "matplotlib", "
 
 
 def _versions():
-    from skthresh import __version__
+    from skthresh._version import __version__
 
     info = {"skthresh": __version__, "python": sys.version.split()[0]}
     info["machine"] = platform.platform()

@@ -7,11 +7,13 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from joblib import cpu_count
 
+from skthresh._cuts import count_le, midpoint, search_segments
 from skthresh._validation import (
     check_indicator,
     check_scores,
     raise_shape_mismatch,
 )
+from skthresh.metrics import check_metric
 
 # Rows of scores copied at once while a summary is built, in bytes.
 _CHUNK_BYTES = 64 * 2**20
@@ -252,8 +254,6 @@ class ScoreSummary:
         tp, pp : ndarray of int64
             Same shape as ``thresholds``.
         """
-        from skthresh.strategies._counts import count_le
-
         t = np.asarray(thresholds, dtype=np.float64)
         if labels is None:
             labels = np.arange(self.n_labels).reshape((-1,) + (1,) * (t.ndim - 1))
@@ -277,8 +277,6 @@ class ScoreSummary:
         -------
         value : float
         """
-        from skthresh.metrics import check_metric
-
         metric = check_metric(metric)
         tp, pp = self.counts(np.asarray(thresholds, dtype=np.float64))
         return float(metric.from_counts(tp, pp, self.pos))
@@ -311,8 +309,6 @@ class ScoreSummary:
         scores around the cut, the label's highest score when nothing is
         above, and just below its lowest score when everything is.
         """
-        from skthresh.strategies._global import midpoint
-
         labels, n_above = np.broadcast_arrays(
             np.asarray(labels, dtype=np.int64), np.asarray(n_above, dtype=np.int64)
         )
@@ -348,8 +344,6 @@ class ScoreSummary:
         start : ndarray of int64 of shape (n_labels + 1,)
             Cuts of label ``j`` are ``start[j]:start[j + 1]``.
         """
-        from skthresh.strategies._counts import _search
-
         L, n = self.n_labels, self.n_samples
         pv = self.pos_values
         pos_label = np.repeat(np.arange(L), self.pos)
@@ -360,7 +354,7 @@ class ScoreSummary:
         label, level = pos_label[idx], pv[idx]
         tp = self.pos_start[label + 1] - idx
         row = self._row_start[label]
-        pp = n - _search(self.values.ravel(), row, row + n, level, strict=True)
+        pp = n - search_segments(self.values.ravel(), row, row + n, level, strict=True)
         # Decreasing thresholds within each label.
         order = np.lexsort((-idx, label))
         label, tp, pp = label[order], tp[order], pp[order]

@@ -21,8 +21,8 @@ from skthresh.strategies import (
     SurrogateThreshold,
     available_strategies,
 )
-from skthresh.strategies._global import best_shared_threshold
-from skthresh.strategies._surrogate import better_start, rate_thresholds
+from skthresh.strategies._shared import best_shared_threshold
+from skthresh.strategies._starts import better_start, rate_thresholds
 
 FAST = {"strategy": "surrogate", "max_iter": 15}
 

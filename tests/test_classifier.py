@@ -338,7 +338,7 @@ def test_base_without_scores_is_rejected(small):
 
 
 def test_label_without_positives_warns_and_falls_back_to_shared_threshold():
-    from skthresh.strategies._global import best_shared_threshold
+    from skthresh.strategies._shared import best_shared_threshold
 
     rng = np.random.RandomState(0)
     X = rng.normal(size=(400, 5))

@@ -411,7 +411,7 @@ def test_learn_thresholds_summary_errors(tiny):
     with pytest.raises(ValueError, match=r"cannot work on a ScoreSummary"):
         learn_thresholds(summary, strategy="bagged")
     with pytest.raises(
-        ValueError, match=r"with mode='dense' needs the score matrix and cannot work"
+        ValueError, match=r"\(mode='dense'\) needs the score matrix and cannot work"
     ):
         learn_thresholds(summary, strategy="surrogate", mode="dense")
 

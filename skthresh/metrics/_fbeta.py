@@ -1,44 +1,18 @@
 """F-beta scores computed from true-positive, predicted and actual counts."""
 
-import functools
 import numbers
 import re
 
 import numpy as np
 
+from skthresh.utils._sklearn_compat import Options, validate_params
+
 _AVERAGES = ("micro", "macro", "samples")
 _NAME_RE = re.compile(r"^f(?P<beta>\d+(?:\.\d+)?)_(?P<average>micro|macro|samples)$")
 
 
-def _validate_params(constraints):
-    """scikit-learn's ``validate_params``, bound at the first call.
-
-    ``skthresh.utils`` imports ``skthresh.metrics``, so this module cannot
-    import ``skthresh.utils._sklearn_compat`` while it is itself imported.
-    ``constraints`` is a function returning the constraints. ``beta``,
-    ``average`` and ``zero_division`` are checked by :class:`FBeta`, whose
-    messages name the allowed values; they are ``"no_validation"`` here.
-    """
-
-    def decorator(func):
-        validated = None
-
-        @functools.wraps(func)
-        def wrapper(*args, **kwargs):
-            nonlocal validated
-            if validated is None:
-                from skthresh.utils._sklearn_compat import validate_params
-
-                validated = validate_params(
-                    constraints(), prefer_skip_nested_validation=True
-                )(func)
-            return validated(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
+# ``beta``, ``average`` and ``zero_division`` are checked by FBeta, whose
+# messages name the allowed values; they are "no_validation" here.
 def _fbeta_score_constraints():
     return {
         "Y_true": ["array-like", "sparse matrix"],
@@ -67,8 +41,6 @@ def _counts_constraints():
 
 
 def _axis_constraints():
-    from skthresh.utils._sklearn_compat import Options
-
     return {
         "Y_true": ["array-like", "sparse matrix"],
         "Y_pred": ["array-like", "sparse matrix"],
@@ -285,7 +257,7 @@ def _as_binary_matrix(Y, name):
     return Y
 
 
-@_validate_params(_axis_constraints)
+@validate_params(_axis_constraints(), prefer_skip_nested_validation=True)
 def multilabel_counts(Y_true, Y_pred, *, axis=0):
     """True positives, predicted positives and actual positives.
 
@@ -327,7 +299,7 @@ def _multilabel_counts(Y_true, Y_pred, axis):
     return tp, pp, pos
 
 
-@_validate_params(_counts_constraints)
+@validate_params(_counts_constraints(), prefer_skip_nested_validation=True)
 def fbeta_from_counts(tp, fp, fn, *, beta=1.0, average="micro", zero_division=0.0):
     """F-beta from true-positive, false-positive and false-negative counts.
 
@@ -366,7 +338,7 @@ def fbeta_from_counts(tp, fp, fn, *, beta=1.0, average="micro", zero_division=0.
     return float(metric.from_counts(tp, tp + fp, tp + fn))
 
 
-@_validate_params(_fbeta_score_constraints)
+@validate_params(_fbeta_score_constraints(), prefer_skip_nested_validation=True)
 def fbeta_score(Y_true, Y_pred, *, beta=1.0, average="micro", zero_division=0.0):
     """F-beta score of multi-label decisions, computed from counts.
 
@@ -399,7 +371,7 @@ def fbeta_score(Y_true, Y_pred, *, beta=1.0, average="micro", zero_division=0.0)
     return FBeta(beta, average, zero_division).score(Y_true, Y_pred)
 
 
-@_validate_params(_f1_score_constraints)
+@validate_params(_f1_score_constraints(), prefer_skip_nested_validation=True)
 def f1_score(Y_true, Y_pred, *, average="micro", zero_division=0.0):
     """F1 score of multi-label decisions; :func:`fbeta_score` with ``beta=1``.
 

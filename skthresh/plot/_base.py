@@ -53,7 +53,7 @@ def fitted_classifier(estimator, what):
     """Check ``estimator`` is a fitted :class:`SurrogateThresholdClassifier`."""
     from sklearn.utils.validation import check_is_fitted
 
-    from skthresh import SurrogateThresholdClassifier
+    from skthresh._classifier import SurrogateThresholdClassifier
 
     if not isinstance(estimator, SurrogateThresholdClassifier):
         raise TypeError(

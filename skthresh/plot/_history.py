@@ -212,7 +212,7 @@ class OptimizationHistoryDisplay:
         """
         from sklearn.utils.validation import check_is_fitted
 
-        from skthresh import SurrogateThresholdClassifier
+        from skthresh._classifier import SurrogateThresholdClassifier
         from skthresh.metrics import check_metric
         from skthresh.strategies import BaseThresholdStrategy
 

@@ -292,7 +292,7 @@ class ThresholdCurveDisplay:
         """
         from skthresh._validation import check_thresholds, check_tuning_data
         from skthresh.metrics import check_metric
-        from skthresh.strategies._default import default_threshold as auto
+        from skthresh.strategies._starts import default_threshold as auto
 
         check_matplotlib(f"{cls.__name__}.from_predictions")
         Y, S = check_tuning_data(Y_true, scores)
@@ -460,7 +460,7 @@ def threshold_curve(Y, S, metric, *, max_points=None):
     values : ndarray of float64 of shape (n_points,)
         ``values[k]`` is the metric of the decisions ``S > grid[k]``.
     """
-    from skthresh.strategies._global import shared_threshold_curve
+    from skthresh.strategies._shared import shared_threshold_curve
 
     after, levels = shared_threshold_curve(Y, S, metric)
     # ``after[c]``: the ``c`` highest levels positive. A threshold equal to a

@@ -10,6 +10,7 @@ from skthresh.strategies._heuristic import HeuristicSearch
 from skthresh.strategies._numerical import NumericalGradient
 from skthresh.strategies._registry import (
     available_strategies,
+    configure_strategy,
     get_strategy,
     register_strategy,
     unregister_strategy,
@@ -37,6 +38,7 @@ __all__ = [
     "NumericalGradient",
     "SurrogateThreshold",
     "available_strategies",
+    "configure_strategy",
     "get_strategy",
     "register_strategy",
     "unregister_strategy",

@@ -1,20 +1,16 @@
 """Thresholds averaged over subsamples of the tuning data, against overfitting."""
 
-import contextlib
-import numbers
 import warnings
+from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import clone
 from sklearn.utils import check_random_state
 
-from skthresh.strategies._base import (
-    BaseThresholdStrategy,
-    DegenerateLabelWarning,
-    _evaluate,
-)
+from skthresh.strategies._base import BaseThresholdStrategy, DegenerateLabelWarning
 from skthresh.strategies._held import take_rows
-from skthresh.strategies._params import check_integer
+from skthresh.strategies._registry import get_strategy
+from skthresh.strategies._tuning_data import DenseData
+from skthresh.utils._sklearn_compat import HasMethods, Interval, StrOptions
 
 
 class BaggedThresholds(BaseThresholdStrategy):
@@ -72,6 +68,15 @@ class BaggedThresholds(BaseThresholdStrategy):
     """
 
     # Callables are passed on: the inner strategy accepts them or says no.
+    _parameter_constraints = {
+        "estimator": [str, HasMethods(["optimize"])],
+        "n_bags": [Interval(Integral, 1, None, closed="left")],
+        "subsample": [Interval(Real, 0, 1, closed="right")],
+        "aggregate": [StrOptions({"mean", "median"})],
+        "random_state": ["random_state"],
+    }
+    # An inner strategy object may hold per-label parameters.
+    _per_label_params = ("estimator",)
     _accepts_callable_metric = True
     # Averaged cuts give up tuning-set optimality by design: on 450 tiny
     # problems of the contract suite's kind (8 samples; micro, macro and
@@ -93,39 +98,7 @@ class BaggedThresholds(BaseThresholdStrategy):
         self.aggregate = aggregate
         self.random_state = random_state
 
-    def _check_params(self):
-        check_integer(self.n_bags, "n_bags")
-        if not (
-            isinstance(self.subsample, numbers.Real)
-            and not isinstance(self.subsample, bool)
-            and 0 < self.subsample <= 1
-        ):
-            raise ValueError(
-                f"subsample must be a fraction in (0, 1]; got {self.subsample!r}."
-            )
-        if self.aggregate not in ("mean", "median"):
-            raise ValueError(
-                f"aggregate must be 'mean' or 'median'; got {self.aggregate!r}."
-            )
-
-    @contextlib.contextmanager
-    def _free_label_params(self, free):
-        """The inner strategy's per-label parameters, cut to ``free``."""
-        if isinstance(self.estimator, str):  # its defaults are not per label
-            yield
-            return
-        inner = clone(self.estimator)
-        inner.set_params(**inner._free_label_values(free))
-        saved, self.estimator = self.estimator, inner
-        try:
-            yield
-        finally:
-            self.estimator = saved
-
     def _optimize(self, Y, S, metric):
-        from skthresh.strategies._registry import get_strategy
-
-        self._check_params()
         rng = check_random_state(self.random_state)
         n = S.shape[0]
         size = max(1, int(round(self.subsample * n)))
@@ -146,5 +119,5 @@ class BaggedThresholds(BaseThresholdStrategy):
         self.bag_thresholds_ = np.asarray(bags)
         combine = np.mean if self.aggregate == "mean" else np.median
         thresholds = combine(self.bag_thresholds_, axis=0)
-        self.objective_ = _evaluate(metric, Y, S, thresholds)
+        self.objective_ = DenseData(Y, S).evaluate(metric, thresholds)
         return thresholds

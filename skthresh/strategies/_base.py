@@ -3,13 +3,18 @@
 import contextlib
 import numbers
 import warnings
-from abc import abstractmethod
+from abc import ABCMeta, abstractmethod
 
 import numpy as np
-from sklearn.base import BaseEstimator
+from sklearn.base import BaseEstimator, clone
 
-from skthresh._validation import check_tuning_data
+from skthresh._summary import ScoreSummary
+from skthresh._validation import check_thresholds, check_tuning_data
 from skthresh.metrics import check_metric
+from skthresh.strategies._callable import is_callable_metric
+from skthresh.strategies._catalog import names_where
+from skthresh.strategies._tuning_data import SummaryData, tuning_data
+from skthresh.utils._sklearn_compat import check_parameters
 
 
 class DegenerateLabelWarning(UserWarning):
@@ -33,11 +38,12 @@ class DegenerateLabelWarning(UserWarning):
     """
 
 
-class BaseThresholdStrategy(BaseEstimator):
+class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
     """Base class of threshold strategies, stating the contract they follow.
 
     Subclass it and implement ``_optimize`` to write a strategy; register it
-    with :func:`~skthresh.strategies.register_strategy` to use it by name.
+    with :func:`~skthresh.strategies.register_strategy` to use it by name,
+    and test it with :func:`~skthresh.utils.estimator_checks.check_strategy`.
 
     See Also
     --------
@@ -54,26 +60,68 @@ class BaseThresholdStrategy(BaseEstimator):
     ``set_params`` work, and anything it learns while optimizing ends with
     ``_`` (``n_iter_``, ``history_`` for iterative strategies).
 
-    Users call :meth:`optimize`, which validates the inputs once, calls
-    the subclass's ``_optimize(Y, S, metric)`` with
+    Users call :meth:`optimize`. It validates everything once: the
+    hyper-parameters against ``_parameter_constraints`` (scikit-learn's
+    machinery, so a bad value raises a ``ValueError`` or ``TypeError`` that
+    names the parameter), the metric and the data. It then calls one of
+    the two hooks below and checks that the result is a finite array of
+    shape ``(n_labels,)``. Subclasses never re-validate.
 
-    - ``Y``: boolean ndarray of shape ``(n_samples, n_labels)``;
-    - ``S``: finite float32 or float64 ndarray of the same shape;
-    - ``metric``: a :class:`~skthresh.metrics.FBeta`;
+    **Hooks** (methods a subclass writes):
 
-    and checks that it returned a finite array of shape ``(n_labels,)``.
-    Subclasses never re-validate. Labels with no positive or no negative
-    tuning sample (and labels with fewer than ``min_positives`` positives)
-    are held at the best shared threshold (see
-    :class:`DegenerateLabelWarning`) unless the subclass sets the class
-    attribute ``_learns_thresholds = False`` (fixed thresholds, such as the
-    default strategy). ``_optimize`` then receives only the other labels'
-    columns, and a metric that adds the held labels' counts to theirs
-    (pooled counts for a micro average, each sample's for a samples
-    average): the free labels are optimized for the decisions the held
-    ones keep. A strategy's ``objective_``, if it has one, is then
-    recomputed over all labels, while ``history_`` keeps the values seen
-    during the search (over the free labels, held counts included).
+    ``_optimize(Y, S, metric)`` (required)
+        Thresholds from matrices: ``Y`` a boolean ndarray of shape
+        ``(n_samples, n_labels)``, ``S`` a finite float32 or float64 ndarray
+        of the same shape, ``metric`` an :class:`~skthresh.metrics.FBeta`
+        (or, if the strategy accepts them, a callable).
+    ``_optimize_summary(summary, metric)`` (optional)
+        Thresholds from a :class:`~skthresh.ScoreSummary`, for an F-beta
+        averaged over labels (micro or macro). Writing it declares that the
+        strategy runs on summaries, and so on memory-mapped, sparse,
+        chunked and Dask inputs; :meth:`optimize` then summarizes matrices
+        first for those metrics, so that every input gives the same
+        thresholds.
+    ``_input_for(metric)`` (optional)
+        Which input the strategy wants for ``metric``: ``"summary"``,
+        ``"arrays"`` (it needs the matrix) or ``"any"`` (it runs on a
+        summary when given one, but matrices are not summarized first,
+        because its matrix code gives the same thresholds faster). The
+        default is ``"summary"`` for an F-beta averaged over labels when
+        ``_optimize_summary`` is written, ``"arrays"`` otherwise; override
+        it when a parameter changes the answer.
+
+    **Declarations** (class attributes; the capability lists that users see,
+    such as :func:`~skthresh.strategies.available_strategies` with a
+    ``capability``, are derived from them):
+
+    ``_parameter_constraints`` : dict
+        scikit-learn constraints of every ``__init__`` parameter (see
+        :func:`sklearn.utils._param_validation.validate_parameter_constraints`).
+        A ``bool`` satisfies only a ``"boolean"`` constraint, never a
+        numeric one. Checks that need the data (the length of a per-label
+        array) stay in the hooks.
+    ``_accepts_callable_metric`` : bool, default=False
+        Whether ``metric`` may be a callable ``metric(Y_true, Y_pred)``.
+    ``_threshold_kind`` : {"per_label", "shared", "fixed"}, default="per_label"
+        What the strategy learns. For ``"per_label"``, labels with no
+        positive or no negative tuning sample (and labels with fewer than
+        ``min_positives`` positives) are held at the best shared threshold
+        (see :class:`DegenerateLabelWarning`): the hooks then receive only
+        the other labels, and a metric that adds the held labels' counts
+        to theirs (pooled counts for a micro average, each sample's for a
+        samples average), so the free labels are optimized for the
+        decisions the held ones keep. A strategy's ``objective_``, if it
+        has one, is then recomputed over all labels, while ``history_``
+        keeps the values seen during the search. ``"shared"`` strategies
+        give every label one threshold anyway, and ``"fixed"`` ones learn
+        nothing from the data: neither holds labels.
+    ``_per_label_params`` : tuple of str, default=()
+        Parameters that may hold one value per label (an ``init`` array),
+        or an inner strategy that may: while labels are held, the hooks see
+        the free labels' values only.
+    ``_brute_force_tolerance`` : float or dict, default=0.0
+        For the contract suite: how far below the exhaustive optimum the
+        metric may end on tiny problems (per average if a dict).
 
     A subclass that draws random numbers takes a ``random_state``
     parameter and derives every generator from it, so that equal seeds
@@ -81,9 +129,12 @@ class BaseThresholdStrategy(BaseEstimator):
 
     Examples
     --------
+    >>> from numbers import Real
     >>> import numpy as np
+    >>> from sklearn.utils._param_validation import Interval
     >>> from skthresh.strategies import BaseThresholdStrategy
     >>> class Quantile(BaseThresholdStrategy):
+    ...     _parameter_constraints = {"q": [Interval(Real, 0, 1, closed="both")]}
     ...     def __init__(self, q=0.9):
     ...         self.q = q
     ...     def _optimize(self, Y, S, metric):
@@ -93,29 +144,29 @@ class BaseThresholdStrategy(BaseEstimator):
     array([0.7, 0.6])
     """
 
-    _learns_thresholds = True
+    _parameter_constraints: dict = {}
     _accepts_callable_metric = False
-    # False for strategies that give every label one shared threshold anyway.
-    _holds_rare_labels = True
-    # Parameters that may hold one value per label: while rare labels are
-    # held, the strategy sees the other labels' values only.
-    _per_label_params = ("init",)
+    _threshold_kind = "per_label"
+    _per_label_params = ()
+    _brute_force_tolerance = 0.0
 
     def optimize(self, Y, scores=None, metric="f1_micro", *, min_positives=1):
         """Learn one threshold per label on a tuning set.
 
         Parameters
         ----------
-        Y : {array-like, sparse matrix} of shape (n_samples, n_labels)
-            True 0/1 labels of the tuning samples.
+        Y : {array-like, sparse matrix} of shape (n_samples, n_labels) \
+                or ScoreSummary
+            True 0/1 labels of the tuning samples, or a summary of labels
+            and scores (then ``scores=None``).
         scores : array-like or torch tensor of shape (n_samples, n_labels)
             Scores of the tuning samples; higher means more likely positive.
         metric : str, FBeta or callable, default="f1_micro"
             Metric to maximize; see :func:`skthresh.metrics.check_metric`.
-            Search strategies (``"coordinate"``, ``"global"``, ``"heuristic"``)
-            also take a callable ``metric(Y_true, Y_pred) -> float`` on 0/1
-            int64 matrices; the others compute F-beta from counts and need
-            one.
+            Some strategies also take a callable ``metric(Y_true, Y_pred) ->
+            float`` on 0/1 int64 matrices (see
+            ``available_strategies("callable_metric")``); the others compute
+            F-beta from counts and need one.
         min_positives : int, default=1
             Labels with fewer positive tuning samples than this (or with no
             negative one) get the best threshold shared by all labels instead
@@ -128,16 +179,18 @@ class BaseThresholdStrategy(BaseEstimator):
             A sample is positive for label ``j`` when its score is strictly
             greater than ``thresholds[j]``.
         """
-        from skthresh._summary import ScoreSummary
-        from skthresh.strategies._callable import is_callable_metric
-
+        check_parameters(
+            self._parameter_constraints,
+            self.get_params(deep=False),
+            caller_name=type(self).__name__,
+        )
         if is_callable_metric(metric):
             if not self._accepts_callable_metric:
                 raise ValueError(
-                    f"{type(self).__name__} needs an F-beta metric (a name such as "
-                    "'f1_micro' or an FBeta), whose values it computes from "
+                    f"{type(self).__name__} needs an F-beta metric (a name such "
+                    "as 'f1_micro' or an FBeta), whose values it computes from "
                     "counts; got a callable. Strategies that accept callables: "
-                    "'coordinate', 'global', 'heuristic'."
+                    f"{_quoted(names_where(_accepts_callables))}."
                 )
         else:
             metric = check_metric(metric)
@@ -157,41 +210,46 @@ class BaseThresholdStrategy(BaseEstimator):
                     "got both."
                 )
             self._check_summary_support(metric)
-            data = _Summarized(Y)
+            data = SummaryData(Y)
         else:
             Y, S = check_tuning_data(Y, scores)
             # Micro and macro F-beta need only per-label counts: strategies
             # that work on a summary always do, so that thresholds are the
             # same from arrays, chunks or Dask.
-            if self._supports_summary(metric) and self._summarizes_arrays(metric):
-                data = _Summarized(ScoreSummary(Y, S))
+            if self._input_for(metric) == "summary":
+                data = SummaryData(ScoreSummary(Y, S))
             else:
-                data = _Dense(Y, S)
-        if not self._learns_thresholds:
+                data = tuning_data(Y, S)
+        if self._threshold_kind == "fixed":
             return data.run(self, metric)
         return self._optimize_with_rare_labels(data, metric, min_positives)
 
-    def _supports_summary(self, metric):
-        """Whether this strategy works on a summary for this metric."""
-        from skthresh.strategies._callable import is_callable_metric
+    @abstractmethod
+    def _optimize(self, Y, S, metric):
+        """Return thresholds for validated matrices; see the class docstring."""
 
-        return (
-            hasattr(self, "_optimize_summary")
-            and not is_callable_metric(metric)
-            and metric.average != "samples"
+    def _optimize_summary(self, summary, metric):
+        """Return thresholds from a summary; see the class docstring."""
+        raise NotImplementedError(
+            f"{type(self).__name__} does not run on a ScoreSummary."
         )
 
-    def _summarizes_arrays(self, metric):
-        """Whether matrices are summarized first (when summaries are supported).
+    @classmethod
+    def _runs_on_summary(cls):
+        """Whether the class declares summary support (writes the hook)."""
+        return cls._optimize_summary is not BaseThresholdStrategy._optimize_summary
 
-        A strategy whose matrix code gives the very thresholds its summary
-        code gives, faster, returns False.
-        """
-        return True
+    def _input_for(self, metric):
+        """``"summary"``, ``"arrays"`` or ``"any"``; see the class docstring."""
+        if (
+            not self._runs_on_summary()
+            or is_callable_metric(metric)
+            or metric.average == "samples"
+        ):
+            return "arrays"
+        return "summary"
 
     def _check_summary_support(self, metric):
-        from skthresh.strategies._callable import is_callable_metric
-
         if is_callable_metric(metric) or metric.average == "samples":
             raise ValueError(
                 "A ScoreSummary holds per-label counts only: it serves F-beta "
@@ -199,14 +257,12 @@ class BaseThresholdStrategy(BaseEstimator):
                 "callable metric or a samples average, which need the score "
                 "matrix."
             )
-        if not self._supports_summary(metric):
+        if self._input_for(metric) == "arrays":
             raise ValueError(
-                f"{type(self).__name__}{self._summary_hint()} needs the score matrix "
-                "and cannot work on a ScoreSummary."
+                f"{self!r} needs the score matrix and cannot work on a "
+                "ScoreSummary. Strategies that can: "
+                f"{_quoted(names_where(lambda cls: cls._runs_on_summary()))}."
             )
-
-    def _summary_hint(self):
-        return ""
 
     def _checked(self, thresholds, n_labels):
         """A strategy's result, checked."""
@@ -232,7 +288,7 @@ class BaseThresholdStrategy(BaseEstimator):
         n_pos = data.pos
         degenerate = (n_pos == 0) | (n_pos == data.n_samples)
         rare = degenerate | (n_pos < min_positives)
-        if not rare.any() or not self._holds_rare_labels:
+        if not rare.any() or self._threshold_kind != "per_label":
             thresholds = data.run(self, metric)
             if degenerate.any():
                 _warn_degenerate(np.flatnonzero(degenerate), thresholds[degenerate][0])
@@ -252,13 +308,19 @@ class BaseThresholdStrategy(BaseEstimator):
         return thresholds
 
     def _free_label_values(self, free):
-        """The per-label parameters given per label, cut to ``free``: {name: values}."""
-        from skthresh._validation import check_thresholds
+        """The per-label parameters, cut to the ``free`` labels: {name: value}.
 
+        A per-label array is cut; an inner strategy is cloned with its own
+        per-label parameters cut; anything else is left alone.
+        """
         params = self.get_params(deep=False)
         cut = {}
         for name in self._per_label_params:
             value = params.get(name)
+            if isinstance(value, BaseThresholdStrategy):
+                inner = clone(value)
+                cut[name] = inner.set_params(**inner._free_label_values(free))
+                continue
             if value is None or isinstance(value, str) or np.ndim(value) == 0:
                 continue
             # Checked against all labels, so that a wrong shape names them.
@@ -276,96 +338,13 @@ class BaseThresholdStrategy(BaseEstimator):
         finally:
             self.set_params(**saved)
 
-    @abstractmethod
-    def _optimize(self, Y, S, metric):
-        """Return thresholds for validated inputs; see the class docstring."""
+
+def _accepts_callables(cls):
+    return cls._accepts_callable_metric
 
 
-class _Dense:
-    """A tuning set given as matrices."""
-
-    def __init__(self, Y, S):
-        self.Y, self.S = Y, S
-        self.n_samples, self.n_labels = S.shape
-        self.pos = Y.sum(axis=0)
-
-    def run(self, strategy, metric):
-        return strategy._checked(
-            strategy._optimize(self.Y, self.S, metric), self.n_labels
-        )
-
-    def shared_threshold(self, metric):
-        return _shared_threshold(self.Y, self.S, metric)
-
-    def hold(self, metric, held, threshold):
-        from skthresh.strategies._held import hold_labels
-
-        return hold_labels(metric, self.Y, self.S, held, threshold)
-
-    @contextlib.contextmanager
-    def take_labels(self, labels):
-        yield _Dense(
-            np.ascontiguousarray(self.Y[:, labels]),
-            np.ascontiguousarray(self.S[:, labels]),
-        )
-
-    def evaluate(self, metric, thresholds):
-        return _evaluate(metric, self.Y, self.S, thresholds)
-
-
-class _Summarized:
-    """A tuning set given as a :class:`~skthresh.ScoreSummary`."""
-
-    def __init__(self, summary):
-        self.summary = summary
-        self.n_samples, self.n_labels = summary.shape
-        self.pos = summary.pos
-
-    def run(self, strategy, metric):
-        thresholds = strategy._optimize_summary(self.summary, metric)
-        return strategy._checked(thresholds, self.n_labels)
-
-    def shared_threshold(self, metric):
-        from skthresh.strategies._global import best_shared_threshold_summary
-
-        return best_shared_threshold_summary(self.summary, metric)[0]
-
-    def hold(self, metric, held, threshold):
-        from skthresh.strategies._held import hold_summary_labels
-
-        return hold_summary_labels(metric, self.summary, held, threshold)
-
-    @contextlib.contextmanager
-    def take_labels(self, labels):
-        # The summary's own memory, its rows moved for the time of the run.
-        with self.summary._label_view(labels) as view:
-            yield _Summarized(view)
-
-    def evaluate(self, metric, thresholds):
-        return self.summary.score(metric, thresholds)
-
-
-def _evaluate(metric, Y, S, thresholds):
-    from skthresh.strategies._callable import evaluate_callable, is_callable_metric
-
-    if is_callable_metric(metric):
-        return evaluate_callable(metric, Y, S, thresholds)
-    return metric.score(Y, S > thresholds)
-
-
-def _shared_threshold(Y, S, metric):
-    """The best threshold shared by all labels."""
-    from skthresh.strategies._callable import (
-        is_callable_metric,
-        shared_threshold_callable,
-    )
-    from skthresh.strategies._global import best_shared_threshold
-
-    if is_callable_metric(metric):
-        shared, _ = shared_threshold_callable(metric, Y, S, max_candidates=256)
-    else:
-        shared, _ = best_shared_threshold(Y, S, metric)
-    return shared
+def _quoted(names):
+    return ", ".join(repr(name) for name in names) or "none"
 
 
 def _warn_degenerate(labels, shared):

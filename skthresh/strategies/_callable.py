@@ -2,8 +2,8 @@
 
 import numpy as np
 
+from skthresh._cuts import midpoint
 from skthresh.metrics import FBeta
-from skthresh.strategies._global import midpoint
 
 
 def is_callable_metric(metric):

@@ -1,12 +1,13 @@
 """Exact coordinate ascent: each label's best cut given all the others."""
 
-import numbers
 import time
 import warnings
+from numbers import Integral
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 
+from skthresh._cuts import midpoint, significant
 from skthresh._summary import ScoreSummary
 from skthresh.metrics import FBeta
 from skthresh.strategies._base import BaseThresholdStrategy
@@ -15,9 +16,9 @@ from skthresh.strategies._callable import (
     is_callable_metric,
     shared_threshold_callable,
 )
-from skthresh.strategies._counts import SampleCounts, significant
-from skthresh.strategies._global import midpoint
 from skthresh.strategies._held import HeldFBeta
+from skthresh.strategies._sample_counts import SampleCounts
+from skthresh.utils._sklearn_compat import Interval
 
 
 class CoordinateAscent(BaseThresholdStrategy):
@@ -126,6 +127,10 @@ class CoordinateAscent(BaseThresholdStrategy):
     True
     """
 
+    _parameter_constraints = {
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "verbose": ["verbose"],
+    }
     _brute_force_tolerance = {"micro": 0.0, "macro": 0.0, "samples": 0.05}
     _accepts_callable_metric = True
 
@@ -142,14 +147,6 @@ class CoordinateAscent(BaseThresholdStrategy):
         return self._run(self._separable, summary, metric)
 
     def _run(self, search, *args):
-        if (
-            not isinstance(self.max_iter, numbers.Integral)
-            or isinstance(self.max_iter, bool)
-            or self.max_iter < 1
-        ):
-            raise ValueError(
-                f"max_iter must be an integer >= 1; got max_iter={self.max_iter!r}."
-            )
         self._start = time.perf_counter()
         self._objective, self._elapsed = [], []
         thresholds, converged = search(*args)

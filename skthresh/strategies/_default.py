@@ -1,11 +1,14 @@
 """defThresh: a fixed threshold, the baseline every learned threshold must beat."""
 
 import numbers
+from numbers import Real
 
 import numpy as np
 
 from skthresh._validation import check_thresholds
 from skthresh.strategies._base import BaseThresholdStrategy
+from skthresh.strategies._starts import default_threshold
+from skthresh.utils._sklearn_compat import StrOptions
 
 
 class DefaultThreshold(BaseThresholdStrategy):
@@ -31,34 +34,25 @@ class DefaultThreshold(BaseThresholdStrategy):
     array([0.3, 0.3])
     """
 
-    _learns_thresholds = False
+    _parameter_constraints = {"threshold": [StrOptions({"auto"}), Real, "array-like"]}
+    _threshold_kind = "fixed"
     _accepts_callable_metric = True  # the metric is not used
     _brute_force_tolerance = 1.0
 
     def __init__(self, threshold="auto"):
         self.threshold = threshold
 
-    def _summarizes_arrays(self, metric):
+    def _input_for(self, metric):
         # The threshold needs the scores' extremes only: sorting them into a
         # summary first would cost more than everything else.
-        return False
+        return "any"
 
     def _optimize_summary(self, summary, metric):
         return self._optimize(None, summary, metric)
 
     def _optimize(self, Y, S, metric):
         if isinstance(self.threshold, str):
-            if self.threshold != "auto":
-                raise ValueError(
-                    "threshold must be 'auto', a number or an array of one "
-                    f"threshold per label; got threshold={self.threshold!r}."
-                )
             return np.full(S.shape[1], default_threshold(S))
         if isinstance(self.threshold, numbers.Real) and not np.isfinite(self.threshold):
             raise ValueError(f"threshold must be finite; got {self.threshold!r}.")
         return check_thresholds(self.threshold, S.shape[1], name="threshold")
-
-
-def default_threshold(S):
-    """0.5 for scores within ``[0, 1]``, 0.0 for any other scores."""
-    return 0.5 if (S.min() >= 0.0 and S.max() <= 1.0) else 0.0

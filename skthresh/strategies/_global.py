@@ -3,8 +3,11 @@
 import numpy as np
 
 from skthresh.strategies._base import BaseThresholdStrategy
-from skthresh.strategies._held import plain_metric
-from skthresh.strategies._shared_micro import best_micro_cut
+from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
+from skthresh.strategies._shared import (
+    best_shared_threshold,
+    best_shared_threshold_summary,
+)
 
 
 class GlobalThreshold(BaseThresholdStrategy):
@@ -35,17 +38,13 @@ class GlobalThreshold(BaseThresholdStrategy):
     array([0.45, 0.45])
     """
 
+    _parameter_constraints = {}
     _accepts_callable_metric = True
     _brute_force_tolerance = 0.4
     # Every label gets the shared threshold already, rare ones included.
-    _holds_rare_labels = False
+    _threshold_kind = "shared"
 
     def _optimize(self, Y, S, metric):
-        from skthresh.strategies._callable import (
-            is_callable_metric,
-            shared_threshold_callable,
-        )
-
         if is_callable_metric(metric):  # exact: one call per distinct score
             threshold, self.objective_ = shared_threshold_callable(metric, Y, S)
         else:
@@ -55,277 +54,12 @@ class GlobalThreshold(BaseThresholdStrategy):
             self.objective_ = metric.score(Y, S > threshold)
         return np.full(S.shape[1], threshold)
 
-    def _summarizes_arrays(self, metric):
+    def _input_for(self, metric):
         # Micro: the same cut from the matrix, without sorting anything.
-        return metric.average != "micro"
+        kind = super()._input_for(metric)
+        return "any" if kind == "summary" and metric.average == "micro" else kind
 
     def _optimize_summary(self, summary, metric):
         threshold, _ = best_shared_threshold_summary(summary, metric)
         self.objective_ = summary.score(metric, np.full(summary.n_labels, threshold))
         return np.full(summary.n_labels, threshold)
-
-
-def best_shared_threshold(Y, S, metric):
-    """Exact best threshold shared by all labels, and its metric value.
-
-    Parameters
-    ----------
-    Y : ndarray of bool of shape (n_samples, n_labels)
-        Validated labels.
-    S : ndarray of float of shape (n_samples, n_labels) or ScoreSummary
-        Validated scores, or their summary (then ``Y`` is unused and the
-        average must be micro or macro).
-    metric : FBeta
-        Metric to maximize.
-
-    Returns
-    -------
-    threshold : numpy.float64
-        Among equally good cuts, the highest threshold.
-    value : float
-        The metric at that threshold.
-    """
-    if hasattr(S, "pos_values"):  # a ScoreSummary
-        return best_shared_threshold_summary(S, metric)
-    if metric.average == "micro":
-        threshold, value = _best_micro_cut(Y, S, metric)
-    else:
-        values, cut_scores = shared_threshold_curve(Y, S, metric)
-        best = int(np.argmax(values))
-        threshold, value = _cut_threshold(cut_scores, best), values[best]
-    # np.float64, not float: numpy compares float32 scores with a Python
-    # float in float32 (NEP 50), which can move a threshold onto a score.
-    return np.float64(threshold), float(value)
-
-
-def _best_micro_cut(Y, S, metric):
-    """Best shared cut for a micro average, without copying the scores.
-
-    See :func:`~skthresh.strategies._shared_micro.best_micro_cut`.
-    """
-    rows = max(1, (16 * 2**20) // max(1, S.shape[1] * S.itemsize))
-
-    def blocks():
-        for start in range(0, S.shape[0], rows):
-            yield S[start : start + rows]
-
-    def highest_below(level):
-        best = -np.inf
-        for block in blocks():
-            best = max(best, float(np.max(block, where=block < level, initial=-np.inf)))
-        return None if best == -np.inf else best
-
-    threshold, value = best_micro_cut(blocks, S[Y], S.size, metric, highest_below)
-    if threshold is None:
-        return S.max(), value
-    return threshold, value
-
-
-def shared_threshold_curve(Y, S, metric):
-    """Metric value at every cut of the sorted scores.
-
-    Returns
-    -------
-    values : ndarray of shape (n_cuts + 1,)
-        ``values[0]`` is the metric when nothing is positive; ``values[c]``
-        when the ``c`` highest distinct score levels are positive.
-    levels : ndarray of shape (n_cuts,)
-        The distinct score levels, in decreasing order.
-    """
-    n, n_labels = S.shape
-    s = S.ravel()
-    f = metric.elementwise
-    if metric.average == "micro":
-        # Only pooled counts matter: two value sorts beat one argsort.
-        s_desc = np.sort(s)[::-1]
-        pos_sorted = np.sort(s[Y.ravel()])
-        n_pos = pos_sorted.size
-        pp = np.arange(1, s.size + 1, dtype=np.int64)
-        tp = n_pos - np.searchsorted(pos_sorted, s_desc, side="left")
-        start = f(np.float64(0), np.float64(0), np.float64(n_pos))
-        after = f(tp, pp, n_pos)
-    else:
-        order = np.argsort(s)[::-1]
-        s_desc = s[order]
-        y_desc = Y.ravel()[order]
-        if metric.average == "macro":
-            groups, n_groups, pos = order % n_labels, n_labels, Y.sum(axis=0)
-        else:
-            groups, n_groups, pos = order // n_labels, n, Y.sum(axis=1)
-        tp_new, pp_new = _running_group_counts(groups, y_desc, n_groups)
-        tp0, pp0 = np.zeros(n_groups, dtype=np.int64), np.zeros(n_groups, np.int64)
-        if metric.average == "samples":
-            # Labels held fixed add constant counts to each sample.
-            plain, held = plain_metric(metric)
-            if held is not None:
-                f, (tp0, pp0, pos0) = plain.elementwise, held
-                pos = pos + pos0
-                tp_new, pp_new = tp_new + tp0[groups], pp_new + pp0[groups]
-        pos_k = pos[groups]
-        delta = f(tp_new, pp_new, pos_k) - f(tp_new - y_desc, pp_new - 1, pos_k)
-        start = f(tp0, pp0, pos).mean()
-        after = start + np.cumsum(delta) / n_groups
-    # A cut is valid only after the last of several equal scores.
-    last_of_level = np.ones(s.size, dtype=bool)
-    last_of_level[:-1] = s_desc[:-1] != s_desc[1:]
-    values = np.concatenate([[start], after[last_of_level]])
-    levels = s_desc[last_of_level].astype(np.float64)
-    return values, levels
-
-
-def _running_group_counts(groups, y_desc, n_groups):
-    """Counts of each element's group up to and including the element."""
-    perm = np.argsort(groups, kind="stable")
-    g_sorted = groups[perm]
-    starts = np.searchsorted(g_sorted, np.arange(n_groups))
-    run_pp = np.arange(1, groups.size + 1, dtype=np.int64) - starts[g_sorted]
-    cum_y = np.cumsum(y_desc[perm], dtype=np.int64)
-    before = np.concatenate([[0], cum_y])[starts]
-    run_tp = cum_y - before[g_sorted]
-    tp_new = np.empty_like(run_tp)
-    pp_new = np.empty_like(run_pp)
-    tp_new[perm] = run_tp
-    pp_new[perm] = run_pp
-    return tp_new, pp_new
-
-
-def _cut_threshold(levels, cut):
-    """Threshold that makes exactly the ``cut`` highest levels positive."""
-    if cut == 0:
-        return levels[0]
-    if cut == levels.size:
-        return np.nextafter(levels[-1], -np.inf)
-    return midpoint(levels[cut - 1], levels[cut])
-
-
-def midpoint(upper, lower):
-    """A threshold strictly between two scores, as central as floats allow."""
-    upper = np.asarray(upper, dtype=np.float64)
-    lower = np.asarray(lower, dtype=np.float64)
-    mid = lower + (upper - lower) / 2.0
-    return np.where(mid < upper, mid, lower)
-
-
-def best_shared_threshold_summary(summary, metric):
-    """Exact best shared threshold from a :class:`~skthresh.ScoreSummary`.
-
-    The same cut as :func:`best_shared_threshold` for a micro or macro
-    average, without sorting all scores together: the best shared cut is
-    "nothing positive" or just below a positive score (lowering a cut past
-    negative scores only never raises an F-measure), so only the distinct
-    positive levels are candidates. Each label's sorted scores are placed
-    among the candidates by binary search, a block of labels at a time, and
-    each label adds its change of counts (micro) or of F (macro) at the
-    candidates where they change: ``O(n_scores * log(n_candidates))`` time
-    and, besides the summary, memory of a few blocks and the candidates.
-
-    Parameters
-    ----------
-    summary : ScoreSummary
-    metric : FBeta
-        A micro or macro average.
-
-    Returns
-    -------
-    threshold : numpy.float64
-        Among equally good cuts, the highest threshold.
-    value : float
-        The metric at that threshold.
-    """
-    if metric.average == "micro":
-        return _summary_micro_cut(summary, metric)
-    ascending = np.unique(summary.pos_values)
-    n_cand = ascending.size
-    n, n_labels = summary.n_samples, summary.n_labels
-    pos = summary.pos
-    # A score becomes positive at candidate k = 1 + (candidates above it);
-    # k = 0 is "nothing positive", k = n_cand + 1 "never".
-    width = n_cand + 2
-
-    def candidate(values):
-        return (n_cand + 1) - np.searchsorted(ascending, values, side="right")
-
-    pos_label = np.repeat(np.arange(n_labels), pos)
-    pos_keys = np.sort(pos_label * width + candidate(summary.pos_values))
-    f0 = metric.elementwise(np.zeros(n_labels), np.zeros(n_labels), pos)
-    d_f = np.zeros(width)
-    block = max(1, (32 * 2**20) // max(1, n * 8))
-    for j0 in range(0, n_labels, block):
-        j1 = min(j0 + block, n_labels)
-        k = candidate(summary.values[j0:j1, ::-1])
-        d_f += _macro_changes(k, j0, pos_keys, width, summary, f0, metric)
-    values_at = (f0.sum() + np.cumsum(d_f)[:-1]) / n_labels
-    # The highest cut among those equal up to the rounding of the sums.
-    top = values_at.max()
-    best = int(np.argmax(values_at >= top - 1e-12 * max(1.0, abs(top))))
-    if best == 0:
-        return np.float64(summary.max()), float(values_at[0])
-    level = ascending[n_cand - best]
-    return _threshold_below(summary, level), float(values_at[best])
-
-
-def _summary_micro_cut(summary, metric):
-    rows = max(1, (16 * 2**20) // max(1, summary.n_samples * summary.values.itemsize))
-
-    def blocks():
-        for start in range(0, summary.n_labels, rows):
-            yield summary.values[start : start + rows]
-
-    threshold, value = best_micro_cut(
-        blocks,
-        summary.pos_values,
-        summary.values.size,
-        metric,
-        lambda level: _below(summary, level),
-    )
-    if threshold is None:
-        return np.float64(summary.max()), value
-    return threshold, value
-
-
-def _macro_changes(k, j0, pos_keys, width, summary, f0, metric):
-    """Changes of the summed per-label F at each candidate, for some labels.
-
-    ``k`` holds the candidate index of each score of labels ``j0, j0 + 1,
-    ...``, by decreasing score (so by increasing ``k``) along each row.
-    """
-    b, n = k.shape
-    # Counts change once per run of scores entering at the same candidate.
-    last = np.ones((b, n), dtype=bool)
-    last[:, :-1] = k[:, :-1] != k[:, 1:]
-    rows, cols = np.nonzero(last)
-    k_run = k[rows, cols]
-    label = j0 + rows
-    pp = cols + 1
-    tp = (
-        np.searchsorted(pos_keys, label * width + k_run, side="right")
-        - summary.pos_start[label]
-    )
-    f = metric.elementwise(tp, pp, summary.pos[label])
-    before = np.empty_like(f)
-    before[1:] = f[:-1]
-    first = np.ones(rows.size, dtype=bool)
-    first[1:] = rows[1:] != rows[:-1]
-    before[first] = f0[label[first]]
-    return np.bincount(k_run, weights=f - before, minlength=width)
-
-
-def _threshold_below(summary, level):
-    """Midpoint between ``level`` and the highest score below it, any label."""
-    lower = _below(summary, level)
-    if lower is None:
-        return np.nextafter(np.float64(level), -np.inf)
-    return np.float64(midpoint(level, lower))
-
-
-def _below(summary, level):
-    """The highest score below ``level`` of any label, None if none is."""
-    from skthresh.strategies._counts import _search
-
-    n = summary.n_samples
-    row = summary._row_start
-    below = _search(summary.values.ravel(), row, row + n, level, strict=True)
-    has = below > 0
-    if not has.any():
-        return None
-    return summary.values[np.flatnonzero(has), below[has] - 1].max()

@@ -1,15 +1,16 @@
 """Per-label grid search with dichotomic refinement (as in the aeseg toolbox)."""
 
-import numbers
 import time
+from numbers import Integral, Real
 
 import numpy as np
 
+from skthresh._cuts import significant
 from skthresh._summary import ScoreSummary
 from skthresh.strategies._base import BaseThresholdStrategy
-from skthresh.strategies._callable import is_callable_metric
-from skthresh.strategies._counts import SampleCounts, significant
-from skthresh.strategies._heuristic import initial_thresholds
+from skthresh.strategies._sample_counts import SampleCounts
+from skthresh.strategies._starts import initial_thresholds
+from skthresh.utils._sklearn_compat import Interval, StrOptions
 
 
 class GridSearch(BaseThresholdStrategy):
@@ -97,6 +98,14 @@ class GridSearch(BaseThresholdStrategy):
     (3,)
     """
 
+    _parameter_constraints = {
+        "n_points": [Interval(Integral, 3, None, closed="left")],
+        "n_refinements": [Interval(Integral, 0, None, closed="left")],
+        "n_passes": [Interval(Integral, 1, None, closed="left")],
+        "init": [StrOptions({"global", "default"}), Real, "array-like"],
+        "verbose": ["verbose"],
+    }
+    _per_label_params = ("init",)
     _brute_force_tolerance = 0.2
 
     def __init__(
@@ -108,32 +117,12 @@ class GridSearch(BaseThresholdStrategy):
         self.init = init
         self.verbose = verbose
 
-    def _check_params(self):
-        for name, minimum in (("n_points", 3), ("n_refinements", 0), ("n_passes", 1)):
-            value = getattr(self, name)
-            if (
-                not isinstance(value, numbers.Integral)
-                or isinstance(value, bool)
-                or value < minimum
-            ):
-                raise ValueError(
-                    f"{name} must be an integer >= {minimum}; got {name}={value!r}."
-                )
-
     def _optimize(self, Y, S, metric):
-        self._check_params()
-        if is_callable_metric(metric):
-            raise ValueError(
-                "GridSearch needs an F-beta metric, whose values it computes "
-                "from counts; got a callable metric. Use HeuristicSearch or "
-                "CoordinateAscent for callable metrics."
-            )
         theta = initial_thresholds(self.init, Y, S, metric).copy()
         summary = ScoreSummary(Y, S)
         return self._search(summary, _SampleSearch(Y, S, metric, summary, theta), theta)
 
     def _optimize_summary(self, summary, metric):
-        self._check_params()
         theta = initial_thresholds(self.init, None, summary, metric).copy()
         return self._search(summary, _CountSearch(metric, summary, theta), theta)
 

@@ -1,14 +1,13 @@
-"""Metrics of a sub-problem whose other labels are held at fixed decisions.
+"""Metrics of a sub-problem whose other labels are held at fixed decisions."""
 
-Rare labels (see ``min_positives``) get the best shared threshold instead
-of their own. Their decisions then still count in the metric: a held label
-predicted positive for some samples adds false positives to a micro
-average, and to the samples it touches in a samples average. The free
-labels must be optimized *with* those counts, not around thresholds the
-held labels will not keep; otherwise the result can end below the
-all-shared start. The metrics below do that: a strategy optimizes the
-free labels' columns only and sees the held labels' counts as constants.
-"""
+# Rare labels (see ``min_positives``) get the best shared threshold instead
+# of their own. Their decisions then still count in the metric: a held label
+# predicted positive for some samples adds false positives to a micro
+# average, and to the samples it touches in a samples average. The free
+# labels must be optimized *with* those counts, not around thresholds the
+# held labels will not keep; otherwise the result can end below the
+# all-shared start. The metrics below do that: a strategy optimizes the
+# free labels' columns only and sees the held labels' counts as constants.
 
 import numpy as np
 

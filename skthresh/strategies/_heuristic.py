@@ -1,22 +1,16 @@
 """hThresh: random perturbation search with restarts (Cances et al. 2019)."""
 
 import time
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.utils import check_random_state
 
 from skthresh._summary import ScoreSummary
-from skthresh._validation import check_thresholds
 from skthresh.strategies._base import BaseThresholdStrategy
-from skthresh.strategies._callable import (
-    evaluate_callable,
-    is_callable_metric,
-    shared_threshold_callable,
-)
-from skthresh.strategies._default import default_threshold
-from skthresh.strategies._global import best_shared_threshold
-from skthresh.strategies._params import check_integer, check_positive
-from skthresh.strategies._surrogate import resolve_scale
+from skthresh.strategies._callable import evaluate_callable, is_callable_metric
+from skthresh.strategies._starts import initial_thresholds, resolve_scale
+from skthresh.utils._sklearn_compat import Interval, StrOptions
 
 
 class HeuristicSearch(BaseThresholdStrategy):
@@ -135,6 +129,16 @@ class HeuristicSearch(BaseThresholdStrategy):
     True
     """
 
+    _parameter_constraints = {
+        "n_restarts": [Interval(Integral, 1, None, closed="left")],
+        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        "step_size": [Interval(Real, 0, None, closed="neither")],
+        "init": [StrOptions({"global", "default"}), Real, "array-like"],
+        "scale": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+    _per_label_params = ("init",)
     _brute_force_tolerance = 0.15
     _accepts_callable_metric = True
 
@@ -157,13 +161,6 @@ class HeuristicSearch(BaseThresholdStrategy):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _check_params(self):
-        for name in ("n_restarts", "n_steps"):
-            check_integer(getattr(self, name), name)
-        check_positive(self.step_size, "step_size")
-        if self.scale != "auto":
-            check_positive(self.scale, "scale", allowed="'auto' or ")
-
     def _optimize(self, Y, S, metric):
         return self._search(Y, S, metric, *_evaluator(Y, S, metric))
 
@@ -171,7 +168,6 @@ class HeuristicSearch(BaseThresholdStrategy):
         return self._search(None, summary, metric, *_summary_evaluator(summary, metric))
 
     def _search(self, Y, S, metric, evaluate, max_batch):
-        self._check_params()
         rng = check_random_state(self.random_state)
         self.scale_ = resolve_scale(S) if self.scale == "auto" else float(self.scale)
         theta = initial_thresholds(self.init, Y, S, metric)
@@ -217,40 +213,6 @@ class HeuristicSearch(BaseThresholdStrategy):
         self.objective_ = float(value)
         self.history_ = {"objective": objective, "elapsed": elapsed}
         return theta
-
-
-def initial_thresholds(init, Y, S, metric):
-    """Initial thresholds from an ``init`` parameter.
-
-    Parameters
-    ----------
-    init : {"global", "default"}, float or array-like of shape (n_labels,)
-        ``"global"``: the best shared threshold; ``"default"``: 0.5 for
-        probabilities, 0.0 for decision scores; or the thresholds.
-    Y, S : ndarray
-        Validated labels and scores.
-    metric : FBeta or callable
-        The metric, for ``"global"``.
-
-    Returns
-    -------
-    thresholds : ndarray of float64 of shape (n_labels,)
-    """
-    n_labels = S.shape[1]
-    if isinstance(init, str):
-        if init == "global":
-            if is_callable_metric(metric):
-                shared, _ = shared_threshold_callable(metric, Y, S, max_candidates=256)
-            else:
-                shared, _ = best_shared_threshold(Y, S, metric)
-            return np.full(n_labels, shared)
-        if init == "default":
-            return np.full(n_labels, default_threshold(S))
-        raise ValueError(
-            "init must be 'global', 'default', a number or an array of one "
-            f"threshold per label; got init={init!r}."
-        )
-    return check_thresholds(init, n_labels, name="init")
 
 
 def _evaluator(Y, S, metric):

@@ -1,16 +1,15 @@
 """numThresh: finite-difference metric gradients with Adam (Kong et al., autoth)."""
 
 import time
+from numbers import Integral, Real
 
 import numpy as np
 
 from skthresh._summary import ScoreSummary
 from skthresh.strategies._base import BaseThresholdStrategy
-from skthresh.strategies._callable import is_callable_metric
-from skthresh.strategies._counts import SampleCounts
-from skthresh.strategies._heuristic import initial_thresholds
-from skthresh.strategies._params import check_integer, check_positive
-from skthresh.strategies._surrogate import resolve_scale
+from skthresh.strategies._sample_counts import SampleCounts
+from skthresh.strategies._starts import initial_thresholds, resolve_scale
+from skthresh.utils._sklearn_compat import Interval, StrOptions
 
 
 class NumericalGradient(BaseThresholdStrategy):
@@ -122,6 +121,16 @@ class NumericalGradient(BaseThresholdStrategy):
     True
     """
 
+    _parameter_constraints = {
+        "delta": [Interval(Real, 0, None, closed="neither")],
+        "max_steps": [Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "init": [StrOptions({"global", "default"}), Real, "array-like"],
+        "scale": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "verbose": ["verbose"],
+    }
+    _per_label_params = ("init",)
     _brute_force_tolerance = 0.6
 
     def __init__(
@@ -143,26 +152,10 @@ class NumericalGradient(BaseThresholdStrategy):
         self.scale = scale
         self.verbose = verbose
 
-    def _check_params(self):
-        for name in ("delta", "learning_rate"):
-            check_positive(getattr(self, name), name)
-        if self.scale != "auto":
-            check_positive(self.scale, "scale", allowed="'auto' or ")
-        for name in ("max_steps", "max_iter"):
-            check_integer(getattr(self, name), name)
-
     def _optimize(self, Y, S, metric):
-        self._check_params()
-        if is_callable_metric(metric):
-            raise ValueError(
-                "NumericalGradient needs an F-beta metric, whose changes it "
-                "computes from counts; got a callable metric. Use "
-                "HeuristicSearch or CoordinateAscent for callable metrics."
-            )
         return self._descend(Y, S, metric, _SampleProblem(Y, S, metric))
 
     def _optimize_summary(self, summary, metric):
-        self._check_params()
         return self._descend(None, summary, metric, _CountProblem(summary, metric))
 
     def _descend(self, Y, S, metric, problem):

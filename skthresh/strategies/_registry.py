@@ -169,6 +169,18 @@ def configure_strategy(strategy, params=None, *, random_state=None, verbose=None
     -------
     strategy : BaseThresholdStrategy
         A new, unfitted strategy.
+
+    Examples
+    --------
+    >>> from skthresh.strategies import configure_strategy
+    >>> configure_strategy("heuristic", {"n_restarts": 2}, random_state=0)
+    HeuristicSearch(n_restarts=2, random_state=0)
+    >>> configure_strategy("coordinate", random_state=0)  # has no random_state
+    CoordinateAscent()
+    >>> configure_strategy("coordinate", {"slope": 50.0})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: slope cannot be set on strategy CoordinateAscent, whose ...
     """
     if isinstance(strategy, str):
         if strategy not in _REGISTRY:

@@ -1,22 +1,23 @@
-"""The best shared threshold for a micro average, in little memory.
+"""The best shared threshold for a micro average, in little memory."""
 
-The best shared cut of a micro F-beta is "nothing positive" or just below a
-positive score: lowering a cut past negative scores only adds predicted
-positives. Its true positives come from the sorted positive scores; its
-predicted positives ``pp(c)``, the number of scores at or above ``c``, from
-the scores themselves. Rather than sorting every score, a first pass counts
-them in 2**16 cells by the upper 16 bits of their bit patterns (sign,
-exponent and leading mantissa bits: cells ordered as the floats are, each
-under 1% wide), which bounds ``pp`` at every candidate within its cell.
-Only the candidates whose upper bound could beat the best lower bound are
-then counted exactly, from the scores of the few cells they fall in (a
-second pass). Memory: the cells and those scores, never a copy of the
-matrix; time: a few passes over the scores.
-"""
+# The best shared cut of a micro F-beta is "nothing positive" or just below a
+# positive score: lowering a cut past negative scores only adds predicted
+# positives. Its true positives come from the sorted positive scores; its
+# predicted positives ``pp(c)``, the number of scores at or above ``c``, from
+# the scores themselves. Rather than sorting every score, a first pass counts
+# them in 2**16 cells by the upper 16 bits of their bit patterns (sign,
+# exponent and leading mantissa bits: cells ordered as the floats are, each
+# under 1% wide), which bounds ``pp`` at every candidate within its cell.
+# Only the candidates whose upper bound could beat the best lower bound are
+# then counted exactly, from the scores of the few cells they fall in (a
+# second pass). Memory: the cells and those scores, never a copy of the
+# matrix; time: a few passes over the scores.
 
 import sys
 
 import numpy as np
+
+from skthresh._cuts import midpoint
 
 _CELLS = 2**16
 # The upper 16 bits of a float: the last uint16 of each little-endian float.
@@ -87,8 +88,6 @@ def best_micro_cut(blocks, pos_scores, n_scores, metric, highest_below):
     value : float
         The metric at that threshold.
     """
-    from skthresh.strategies._global import midpoint
-
     pos_sorted = np.sort(pos_scores)
     n_pos = pos_sorted.size
     f = metric.elementwise

@@ -8,11 +8,13 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
+from skthresh._summary import ScoreSummary
 from skthresh.metrics import FBeta
-from skthresh.strategies import (
-    BaseThresholdStrategy,
-    DegenerateLabelWarning,
-    get_strategy,
+from skthresh.strategies._base import BaseThresholdStrategy, DegenerateLabelWarning
+from skthresh.strategies._registry import get_strategy
+from skthresh.utils._sklearn_compat import (
+    generate_invalid_param_val,
+    make_constraint,
 )
 
 _AVERAGES = ("micro", "macro", "samples")
@@ -39,10 +41,18 @@ def check_strategy(strategy, *, random_state=0, brute_force_tolerance=None):
       metric over every combination of per-label cuts (brute force), for
       each average, on scores with and without ties;
     - a label without positive samples gives finite thresholds and, for a
-      strategy that learns thresholds (class attribute
-      ``_learns_thresholds``, True unless set otherwise), a
+      strategy that learns thresholds (class attribute ``_threshold_kind``
+      other than ``"fixed"``), a
       :class:`~skthresh.strategies.DegenerateLabelWarning`;
-    - NaN scores raise a ``ValueError`` whose message mentions NaN.
+    - NaN scores raise a ``ValueError`` whose message mentions NaN;
+    - the declarations are well formed: ``_parameter_constraints`` covers
+      every ``__init__`` parameter, ``_threshold_kind`` and
+      ``_per_label_params`` hold allowed values, and a strategy that runs on
+      a :class:`~skthresh.ScoreSummary` gives the very thresholds (bit for
+      bit) from a summary as from the matrices, for micro and macro F1;
+    - every declared parameter rejects a value of the wrong type, and each
+      value its constraints exclude, with a ``ValueError`` or ``TypeError``
+      that names the parameter.
 
     Parameters
     ----------
@@ -110,9 +120,12 @@ def yield_strategy_checks():
     >>> from skthresh.utils.estimator_checks import yield_strategy_checks
     >>> [check.__name__ for check in yield_strategy_checks()]
     ... # doctest: +NORMALIZE_WHITESPACE
-    ['check_output', 'check_deterministic', 'check_label_permutation',
-     'check_brute_force', 'check_degenerate_label', 'check_nan_scores']
+    ['check_declarations', 'check_param_validation', 'check_output',
+     'check_deterministic', 'check_label_permutation', 'check_brute_force',
+     'check_degenerate_label', 'check_nan_scores']
     """
+    yield check_declarations
+    yield check_param_validation
     yield check_output
     yield check_deterministic
     yield check_label_permutation
@@ -150,6 +163,105 @@ def _check_doc(check):
     >>> {check.__name__}(CoordinateAscent())
     """
     return check
+
+
+@_check_doc
+def check_declarations(strategy, *, random_state=0, brute_force_tolerance=None):
+    """Declarations well formed; a summary gives the thresholds of the matrices."""
+    strategy, rng = _prepare(strategy, random_state)
+    name = "check_declarations"
+    params = set(strategy.get_params(deep=False))
+    constraints = strategy._parameter_constraints
+    _assert(
+        isinstance(constraints, dict) and set(constraints) == params,
+        strategy,
+        name,
+        "_parameter_constraints must declare every __init__ parameter and "
+        f"nothing else; parameters {sorted(params)}, declared "
+        f"{sorted(constraints) if isinstance(constraints, dict) else constraints}.",
+    )
+    _assert(
+        strategy._threshold_kind in ("per_label", "shared", "fixed"),
+        strategy,
+        name,
+        "_threshold_kind must be 'per_label', 'shared' or 'fixed'; got "
+        f"{strategy._threshold_kind!r}.",
+    )
+    _assert(
+        set(strategy._per_label_params) <= params,
+        strategy,
+        name,
+        f"_per_label_params {strategy._per_label_params} are not all parameters.",
+    )
+    _assert(
+        isinstance(strategy._accepts_callable_metric, bool),
+        strategy,
+        name,
+        "_accepts_callable_metric must be a bool.",
+    )
+    if not strategy._runs_on_summary():
+        return
+    Y, S = _tiny_problem(rng, n_samples=12)
+    summary = ScoreSummary.from_arrays(Y, S)
+    for average in ("micro", "macro"):
+        metric = f"f1_{average}"
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DegenerateLabelWarning)
+            from_arrays = clone(strategy).optimize(Y, S, metric)
+            from_summary = clone(strategy).optimize(summary, metric=metric)
+        _assert(
+            np.array_equal(from_arrays, from_summary),
+            strategy,
+            name,
+            f"thresholds {from_summary} from a ScoreSummary differ from "
+            f"{from_arrays} from the matrices ({average} average).",
+        )
+
+
+@_check_doc
+def check_param_validation(strategy, *, random_state=0, brute_force_tolerance=None):
+    """Every declared parameter rejects bad values with its name in the message."""
+    strategy, rng = _prepare(strategy, random_state)
+    Y, S = _tiny_problem(rng)
+    for param, constraints in strategy._parameter_constraints.items():
+        if constraints == "no_validation":
+            continue
+        made = [make_constraint(c) for c in constraints]
+        bad_values = [_BadType()]
+        for constraint in made:
+            try:
+                bad = generate_invalid_param_val(constraint)
+            except NotImplementedError:
+                continue
+            if not any(c.is_satisfied_by(bad) for c in made):
+                bad_values.append(bad)
+        for bad in bad_values:
+            broken = clone(strategy).set_params(**{param: bad})
+            try:
+                broken.optimize(Y, S)
+            except (TypeError, ValueError) as exc:
+                _assert(
+                    repr(param) in str(exc) or f"{param}=" in str(exc),
+                    strategy,
+                    "check_param_validation",
+                    f"{param}={bad!r} raised an error that does not name the "
+                    f"parameter: {exc}",
+                )
+            else:
+                _assert(
+                    False,
+                    strategy,
+                    "check_param_validation",
+                    f"{param}={bad!r} was accepted; its constraints are "
+                    f"{[str(c) for c in made]}.",
+                )
+
+
+class _BadType:
+    """A value of a type that no constraint allows."""
+
+    def __repr__(self):
+        return "_BadType()"
 
 
 @_check_doc
@@ -281,7 +393,7 @@ def check_degenerate_label(strategy, *, random_state=0, brute_force_tolerance=No
             warnings.simplefilter("always")
             thresholds = clone(strategy).optimize(Y, S, f"f1_{average}")
         _assert(
-            not getattr(strategy, "_learns_thresholds", True)
+            strategy._threshold_kind == "fixed"
             or any(issubclass(w.category, DegenerateLabelWarning) for w in caught),
             strategy,
             "check_degenerate_label",

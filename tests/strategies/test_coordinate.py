@@ -183,7 +183,8 @@ def test_max_iter_warns(medium):
 @pytest.mark.parametrize("max_iter", [0, 1.5, True, "10"])
 def test_invalid_max_iter(max_iter):
     Y, S = tiny(0)
-    with pytest.raises(ValueError, match="max_iter must be an integer >= 1"):
+    match = rf"'max_iter' parameter of CoordinateAscent .* Got {max_iter!r} instead"
+    with pytest.raises(ValueError, match=match):
         CoordinateAscent(max_iter=max_iter).optimize(Y, S)
 
 

@@ -5,7 +5,8 @@ import pytest
 import torch
 
 from skthresh import ScoreSummary
-from skthresh.strategies._surrogate import _CountGrid, _Identity
+from skthresh.strategies._surrogate_engine import CountGrid as _CountGrid
+from skthresh.strategies._surrogate_engine import Identity as _Identity
 
 
 def brute_le(S, Y, q, positives):

@@ -39,7 +39,7 @@ def test_same_whatever_the_metric_and_no_degenerate_warning():
 @pytest.mark.parametrize(
     "threshold, match",
     [
-        ("half", "threshold must be 'auto', a number or an array"),
+        ("half", "'threshold' parameter of DefaultThreshold .* Got 'half' instead"),
         (np.nan, "threshold must be finite"),
         (np.inf, "threshold must be finite"),
         ([0.1, 0.2], r"shape \(3,\)"),

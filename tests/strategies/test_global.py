@@ -8,7 +8,7 @@ from sklearn.metrics import fbeta_score as sk_fbeta_score
 from skthresh.datasets import make_tagging_scores
 from skthresh.metrics import FBeta
 from skthresh.strategies import GlobalThreshold
-from skthresh.strategies._global import best_shared_threshold, shared_threshold_curve
+from skthresh.strategies._shared import best_shared_threshold, shared_threshold_curve
 
 AVERAGES = ["micro", "macro", "samples"]
 
@@ -108,9 +108,9 @@ def test_micro_cut_from_cells_matches_the_full_sort(kind, dtype):
     # exact second pass; the sort of every score is the reference. Negative
     # scores, -0.0 next to +0.0 and magnitudes far apart stress the cells.
     from skthresh import ScoreSummary
+    from skthresh._cuts import level_cut_threshold as _cut_threshold
     from skthresh.metrics import check_metric
-    from skthresh.strategies._global import (
-        _cut_threshold,
+    from skthresh.strategies._shared import (
         best_shared_threshold,
         best_shared_threshold_summary,
         shared_threshold_curve,

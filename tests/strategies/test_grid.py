@@ -5,10 +5,10 @@ import pytest
 from numpy.testing import assert_array_equal
 from sklearn.metrics import fbeta_score as sk_fbeta_score
 
+from skthresh._cuts import midpoint
 from skthresh.datasets import make_tagging_scores
 from skthresh.metrics import FBeta
 from skthresh.strategies import CoordinateAscent, GlobalThreshold, GridSearch
-from skthresh.strategies._global import midpoint
 
 
 def central(s, t):
@@ -99,10 +99,22 @@ def test_history_and_early_stop(small):
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"n_points": 2}, "n_points must be an integer >= 3"),
-        ({"n_refinements": -1}, "n_refinements must be an integer >= 0"),
-        ({"n_passes": 0}, "n_passes must be an integer >= 1"),
-        ({"init": "best"}, "init must be 'global', 'default'"),
+        (
+            {"n_points": 2},
+            "'n_points' parameter of GridSearch"
+            " must be an int in the range \\[3, inf\\)",
+        ),
+        (
+            {"n_refinements": -1},
+            "'n_refinements' parameter of GridSearch"
+            " must be an int in the range \\[0, inf\\)",
+        ),
+        (
+            {"n_passes": 0},
+            "'n_passes' parameter of GridSearch"
+            " must be an int in the range \\[1, inf\\)",
+        ),
+        ({"init": "best"}, "'init' parameter of GridSearch .* Got 'best' instead"),
     ],
 )
 def test_invalid_params(small, params, match):

@@ -108,7 +108,9 @@ def test_init_options(small):
         strategy = HeuristicSearch(n_restarts=1, n_steps=5, init=init, random_state=0)
         strategy.optimize(Y, S)
         assert np.isfinite(strategy.objective_)
-    with pytest.raises(ValueError, match="init must be 'global', 'default'"):
+    with pytest.raises(
+        ValueError, match="'init' parameter of HeuristicSearch must be a str among"
+    ):
         HeuristicSearch(init="best").optimize(Y, S)
     with pytest.raises(ValueError, match=r"init must be a scalar or an array of shape"):
         HeuristicSearch(init=[0.5, 0.5]).optimize(Y, S)
@@ -117,10 +119,26 @@ def test_init_options(small):
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"n_restarts": 0}, "n_restarts must be an integer >= 1"),
-        ({"n_steps": 1.5}, "n_steps must be an integer >= 1"),
-        ({"step_size": 0.0}, "step_size must be a positive finite number"),
-        ({"scale": -1.0}, "scale must be 'auto' or a positive"),
+        (
+            {"n_restarts": 0},
+            "'n_restarts' parameter of HeuristicSearch"
+            " must be an int in the range \\[1, inf\\)",
+        ),
+        (
+            {"n_steps": 1.5},
+            "'n_steps' parameter of HeuristicSearch"
+            " must be an int in the range \\[1, inf\\)",
+        ),
+        (
+            {"step_size": 0.0},
+            "'step_size' parameter of HeuristicSearch"
+            " must be a float in the range \\(0.0, inf\\)",
+        ),
+        (
+            {"scale": -1.0},
+            "'scale' parameter of HeuristicSearch"
+            " must be a str among \\{'auto'\\} or a float in the range \\(0.0, inf\\)",
+        ),
     ],
 )
 def test_invalid_params(small, params, match):

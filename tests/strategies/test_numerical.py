@@ -123,18 +123,40 @@ def test_init_options(small):
         strategy = NumericalGradient(init=init, max_iter=3)
         strategy.optimize(Y, S)
         assert np.isfinite(strategy.objective_)
-    with pytest.raises(ValueError, match="init must be 'global', 'default'"):
+    with pytest.raises(
+        ValueError, match="'init' parameter of NumericalGradient must be a str among"
+    ):
         NumericalGradient(init="zero").optimize(Y, S)
 
 
 @pytest.mark.parametrize(
     "params, match",
     [
-        ({"delta": 0}, "delta must be a positive finite number"),
-        ({"learning_rate": -1.0}, "learning_rate must be a positive"),
-        ({"max_steps": 0}, "max_steps must be an integer >= 1"),
-        ({"max_iter": 2.5}, "max_iter must be an integer >= 1"),
-        ({"scale": "big"}, "scale must be 'auto' or a positive"),
+        (
+            {"delta": 0},
+            "'delta' parameter of NumericalGradient"
+            " must be a float in the range \\(0.0, inf\\)",
+        ),
+        (
+            {"learning_rate": -1.0},
+            "'learning_rate' parameter of NumericalGradient"
+            " must be a float in the range",
+        ),
+        (
+            {"max_steps": 0},
+            "'max_steps' parameter of NumericalGradient"
+            " must be an int in the range \\[1, inf\\)",
+        ),
+        (
+            {"max_iter": 2.5},
+            "'max_iter' parameter of NumericalGradient"
+            " must be an int in the range \\[1, inf\\)",
+        ),
+        (
+            {"scale": "big"},
+            "'scale' parameter of NumericalGradient"
+            " must be a str among \\{'auto'\\} or a float",
+        ),
     ],
 )
 def test_invalid_params(small, params, match):

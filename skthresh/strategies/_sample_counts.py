@@ -1,52 +1,9 @@
-"""Counting helpers: binary searches in sorted segments, per-sample counts."""
+"""Per-sample counts under per-label thresholds, for the samples average."""
 
 import numpy as np
 
-from skthresh.strategies._global import midpoint
+from skthresh._cuts import midpoint
 from skthresh.strategies._held import plain_metric
-
-
-def count_le(flat, start, stop, values):
-    """Number of elements ``<= value`` in sorted segments of a flat array.
-
-    A binary search vectorized over queries: query ``q`` looks at the
-    ascending segment ``flat[start[q]:stop[q]]``. Comparisons are made in the
-    common type of ``flat`` and ``values``, so the counts are exact.
-
-    Parameters
-    ----------
-    flat : ndarray of shape (n_elements,)
-        Concatenated segments, each sorted in ascending order.
-    start, stop : ndarray of int
-        Segment bounds of each query, broadcast against ``values``.
-    values : ndarray of float
-        The query values.
-
-    Returns
-    -------
-    counts : ndarray of int64
-        Same shape as the broadcast inputs.
-    """
-    return _search(flat, start, stop, values, strict=False)
-
-
-def _search(flat, start, stop, values, strict):
-    """Elements ``<= value`` (``< value`` if strict) in sorted segments."""
-    values = np.asarray(values)
-    shape = np.broadcast_shapes(values.shape, np.shape(start), np.shape(stop))
-    lo = np.broadcast_to(np.asarray(start, dtype=np.int64), shape).copy()
-    hi = np.broadcast_to(np.asarray(stop, dtype=np.int64), shape).copy()
-    first = lo.copy()
-    longest = int((hi - lo).max(initial=0))
-    last = max(flat.size - 1, 0)
-    below = np.less if strict else np.less_equal
-    for _ in range(longest.bit_length()):
-        active = lo < hi
-        mid = (lo + hi) >> 1
-        go = below(flat[np.minimum(mid, last)], values)
-        lo = np.where(go & active, mid + 1, lo)
-        hi = np.where(go | ~active, hi, mid)
-    return lo - first
 
 
 class SampleCounts:
@@ -150,16 +107,3 @@ class SampleCounts:
         if n_above >= n:
             return float(np.nextafter(np.float64(s[-1]), -np.inf))
         return float(midpoint(s[n_above - 1], s[n_above]))
-
-
-def significant(gain, magnitude):
-    """Whether a gain summed in floating point exceeds its rounding noise.
-
-    Parameters
-    ----------
-    gain : float
-        A difference of metric sums.
-    magnitude : float
-        The sum of the absolute values of the terms summed.
-    """
-    return gain > 1e-9 * max(1.0, magnitude)

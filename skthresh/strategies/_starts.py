@@ -1,0 +1,135 @@
+"""Starting points shared by strategies: fixed, shared, proportional cuts, scales."""
+
+import numpy as np
+
+from skthresh._summary import ScoreSummary
+from skthresh._validation import check_thresholds
+from skthresh.metrics._fbeta import _multilabel_counts
+from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
+from skthresh.strategies._shared import best_shared_threshold
+
+
+def default_threshold(S):
+    """0.5 for scores within ``[0, 1]``, 0.0 for any other scores."""
+    return 0.5 if (S.min() >= 0.0 and S.max() <= 1.0) else 0.0
+
+
+def initial_thresholds(init, Y, S, metric):
+    """Initial thresholds from an ``init`` parameter.
+
+    Parameters
+    ----------
+    init : {"global", "default"}, float or array-like of shape (n_labels,)
+        ``"global"``: the best shared threshold; ``"default"``: 0.5 for
+        probabilities, 0.0 for decision scores; or the thresholds.
+    Y, S : ndarray
+        Validated labels and scores.
+    metric : FBeta or callable
+        The metric, for ``"global"``.
+
+    Returns
+    -------
+    thresholds : ndarray of float64 of shape (n_labels,)
+    """
+    n_labels = S.shape[1]
+    if isinstance(init, str):
+        if init == "global":
+            if is_callable_metric(metric):
+                shared, _ = shared_threshold_callable(metric, Y, S, max_candidates=256)
+            else:
+                shared, _ = best_shared_threshold(Y, S, metric)
+            return np.full(n_labels, shared)
+        if init == "default":
+            return np.full(n_labels, default_threshold(S))
+        raise ValueError(
+            "init must be 'global', 'default', a number or an array of one "
+            f"threshold per label; got init={init!r}."
+        )
+    return check_thresholds(init, n_labels, name="init")
+
+
+def rate_thresholds(Y, S):
+    """Thresholds at which each label predicts as many positives as it has.
+
+    The proportional cut: label ``j`` with ``P_j`` positives among the
+    tuning samples gets the midpoint of its ``P_j``-th and ``P_j + 1``-th
+    highest scores, so that ``P_j`` scores lie above it (fewer where scores
+    tie at the cut). A start for the descent that already sits, for every
+    label, where its positives are, however far that is from the others'.
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_labels) or None
+        Labels; ``None`` when ``S`` is a summary.
+    S : ndarray of shape (n_samples, n_labels) or ScoreSummary
+        Scores, or their summary.
+
+    Returns
+    -------
+    thresholds : ndarray of float64 of shape (n_labels,)
+    """
+    summary = S if isinstance(S, ScoreSummary) else ScoreSummary.from_arrays(Y, S)
+    return summary.cut_threshold(np.arange(summary.n_labels), summary.pos)
+
+
+def better_start(metric, Y, S, base, other):
+    """Per label, ``other`` where moving that label alone to it beats ``base``.
+
+    Exact for each label on its own: for a micro average, the metric with
+    that label's counts swapped into the pooled counts of ``base``; for a
+    macro average, the label's own F. The labels that gain move together.
+    A samples average, whose counts are per sample, takes ``other``.
+
+    Parameters
+    ----------
+    metric : FBeta
+    Y : ndarray of shape (n_samples, n_labels) or None
+        Labels; ``None`` when ``S`` is a summary.
+    S : ndarray of shape (n_samples, n_labels) or ScoreSummary
+    base, other : ndarray of float64 of shape (n_labels,)
+        Two starts.
+
+    Returns
+    -------
+    thresholds : ndarray of float64 of shape (n_labels,)
+    """
+    if metric.average == "samples":
+        return other
+    if isinstance(S, ScoreSummary):
+        (tp_a, pp_a), (tp_b, pp_b) = S.counts(base), S.counts(other)
+        pos = S.pos
+    else:
+        tp_a, pp_a, pos = _multilabel_counts(Y, S > base, axis=0)
+        tp_b, pp_b, _ = _multilabel_counts(Y, S > other, axis=0)
+    f = metric.elementwise
+    if metric.average == "micro":
+        TP, PP, P = tp_a.sum(), pp_a.sum(), pos.sum()
+        value_a = f(TP, PP, P)
+        value_b = f(TP - tp_a + tp_b, PP - pp_a + pp_b, P)
+    else:
+        value_a, value_b = f(tp_a, pp_a, pos), f(tp_b, pp_b, pos)
+    return np.where(value_b > value_a, other, base)
+
+
+def resolve_scale(S):
+    """The unit of slope and learning rate for a score matrix.
+
+    1.0 for scores within ``[0, 1]``; otherwise the spread between the 0.5%
+    and 99.5% quantiles of (up to 200,000 evenly strided) scores.
+    """
+    lo, hi = float(S.min()), float(S.max())
+    if lo >= 0.0 and hi <= 1.0:
+        return 1.0
+    if isinstance(S, ScoreSummary):
+        sample = S.strided_sample().ravel()
+    else:
+        flat = S.ravel()
+        sample = flat[:: max(1, flat.size // 200_000)]
+    q_lo, q_hi = np.quantile(sample, [0.005, 0.995])
+    for a, b in ((q_lo, q_hi), (lo, hi)):
+        # Halves first: the difference of two scores near the float64 limit
+        # overflows, half of it does not.
+        spread = 2.0 * (float(b) / 2.0 - float(a) / 2.0)
+        if spread > 0:
+            return min(spread, float(np.finfo(np.float64).max))
+    return 1.0

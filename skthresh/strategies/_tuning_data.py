@@ -1,0 +1,100 @@
+"""A tuning set as the base class hands it to a strategy: matrices or a summary."""
+
+import contextlib
+
+import numpy as np
+
+from skthresh._summary import ScoreSummary
+from skthresh.strategies._callable import (
+    evaluate_callable,
+    is_callable_metric,
+    shared_threshold_callable,
+)
+from skthresh.strategies._held import hold_labels, hold_summary_labels
+from skthresh.strategies._shared import (
+    best_shared_threshold,
+    best_shared_threshold_summary,
+)
+
+
+def tuning_data(Y, S):
+    """Wrap validated matrices, or a summary (``S`` None), for a strategy run."""
+    if isinstance(Y, ScoreSummary):
+        return SummaryData(Y)
+    return DenseData(Y, S)
+
+
+class DenseData:
+    """A tuning set given as matrices."""
+
+    def __init__(self, Y, S):
+        self.Y, self.S = Y, S
+        self.n_samples, self.n_labels = S.shape
+        self.pos = Y.sum(axis=0)
+
+    def run(self, strategy, metric):
+        """The strategy's thresholds for these labels, checked."""
+        return strategy._checked(
+            strategy._optimize(self.Y, self.S, metric), self.n_labels
+        )
+
+    def shared_threshold(self, metric):
+        """The best threshold shared by all labels."""
+        if is_callable_metric(metric):
+            shared, _ = shared_threshold_callable(
+                metric, self.Y, self.S, max_candidates=256
+            )
+        else:
+            shared, _ = best_shared_threshold(self.Y, self.S, metric)
+        return shared
+
+    def hold(self, metric, held, threshold):
+        """The metric of the other labels, ``held`` ones fixed at ``threshold``."""
+        return hold_labels(metric, self.Y, self.S, held, threshold)
+
+    @contextlib.contextmanager
+    def take_labels(self, labels):
+        """The tuning set of some labels only."""
+        yield DenseData(
+            np.ascontiguousarray(self.Y[:, labels]),
+            np.ascontiguousarray(self.S[:, labels]),
+        )
+
+    def evaluate(self, metric, thresholds):
+        """The metric at ``thresholds``."""
+        if is_callable_metric(metric):
+            return evaluate_callable(metric, self.Y, self.S, thresholds)
+        return metric.score(self.Y, self.S > thresholds)
+
+
+class SummaryData:
+    """A tuning set given as a :class:`~skthresh.ScoreSummary`."""
+
+    def __init__(self, summary):
+        self.summary = summary
+        self.n_samples, self.n_labels = summary.shape
+        self.pos = summary.pos
+
+    def run(self, strategy, metric):
+        """The strategy's thresholds for these labels, checked."""
+        thresholds = strategy._optimize_summary(self.summary, metric)
+        return strategy._checked(thresholds, self.n_labels)
+
+    def shared_threshold(self, metric):
+        """The best threshold shared by all labels."""
+        return best_shared_threshold_summary(self.summary, metric)[0]
+
+    def hold(self, metric, held, threshold):
+        """The metric of the other labels, ``held`` ones fixed at ``threshold``."""
+        return hold_summary_labels(metric, self.summary, held, threshold)
+
+    @contextlib.contextmanager
+    def take_labels(self, labels):
+        """The tuning set of some labels only."""
+        # The summary's own memory, its rows moved for the time of the run.
+        with self.summary._label_view(labels) as view:
+            yield SummaryData(view)
+
+    def evaluate(self, metric, thresholds):
+        """The metric at ``thresholds``."""
+        return self.summary.score(metric, thresholds)
