@@ -12,6 +12,7 @@ Examples::
     python benchmarks/thresholds_snapshot.py --out before.npz        # on the old code
     python benchmarks/thresholds_snapshot.py --out after.npz --compare before.npz
     python benchmarks/thresholds_snapshot.py --tiny --out /tmp/t.npz  # smoke run
+    python benchmarks/thresholds_snapshot.py --scale --out scale.npz  # 100,000 x 2,000
 """
 
 import argparse
@@ -34,6 +35,8 @@ from skthresh.strategies import available_strategies, get_strategy
 
 # Strategies run on the samples average too (the others on micro and macro).
 SAMPLES_PROBLEMS = ("yeast-logistic", "sim-small")
+# The strategies and problem of the scale benchmark (bench_scale.py).
+SCALE_STRATEGIES = ("surrogate", "coordinate", "global", "heuristic")
 
 
 def parse_args(argv=None):
@@ -46,6 +49,11 @@ def parse_args(argv=None):
     parser.add_argument(
         "--tiny", action="store_true", help="smoke run: small problems only"
     )
+    parser.add_argument(
+        "--scale",
+        action="store_true",
+        help="instead: the scale benchmark's strategies at 100,000 x 2,000 (micro)",
+    )
     args = parser.parse_args(argv)
     if args.tiny:
         args.n_samples, args.n_labels = 300, 10
@@ -54,6 +62,10 @@ def parse_args(argv=None):
 
 def problems(args):
     """Yield (name, Y, S) tuning problems."""
+    if args.scale:
+        Y, S = make_tagging_scores(100_000, 2_000, random_state=0)
+        yield "scale-100000x2000", Y, S
+        return
     Y, S = make_tagging_scores(args.n_samples, args.n_labels, random_state=0)
     yield "sim", Y, S
     Y, S = make_tagging_scores(
@@ -91,9 +103,15 @@ def runs(name, Y, S):
     metrics = ["f1_micro", "f1_macro"]
     if name in SAMPLES_PROBLEMS:
         metrics.append("f1_samples")
-    for strategy in available_strategies():
+    strategies, forms = (
+        available_strategies(),
+        ("arrays", "summary", "min_positives=10"),
+    )
+    if name.startswith("scale-"):
+        metrics, strategies, forms = ["f1_micro"], SCALE_STRATEGIES, ("arrays",)
+    for strategy in strategies:
         for metric in metrics:
-            for form in ("arrays", "summary", "min_positives=10"):
+            for form in forms:
                 if form == "summary" and metric == "f1_samples":
                     continue
                 key = f"{name}/{strategy}/{metric}/{form}"

@@ -1,7 +1,7 @@
 """Per-label grid search with dichotomic refinement (as in the aeseg toolbox)."""
 
 import time
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 
@@ -9,8 +9,8 @@ from skthresh._cuts import significant
 from skthresh._summary import ScoreSummary
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._sample_counts import SampleCounts
-from skthresh.strategies._starts import initial_thresholds
-from skthresh.utils._sklearn_compat import Interval, StrOptions
+from skthresh.strategies._starts import INIT_CONSTRAINT, initial_thresholds
+from skthresh.utils._sklearn_compat import Interval
 
 
 class GridSearch(BaseThresholdStrategy):
@@ -102,7 +102,7 @@ class GridSearch(BaseThresholdStrategy):
         "n_points": [Interval(Integral, 3, None, closed="left")],
         "n_refinements": [Interval(Integral, 0, None, closed="left")],
         "n_passes": [Interval(Integral, 1, None, closed="left")],
-        "init": [StrOptions({"global", "default"}), Real, "array-like"],
+        "init": INIT_CONSTRAINT,
         "verbose": ["verbose"],
     }
     _per_label_params = ("init",)

@@ -9,8 +9,13 @@ from sklearn.utils import check_random_state
 from skthresh._summary import ScoreSummary
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._callable import evaluate_callable, is_callable_metric
-from skthresh.strategies._starts import initial_thresholds, resolve_scale
-from skthresh.utils._sklearn_compat import Interval, StrOptions
+from skthresh.strategies._starts import (
+    INIT_CONSTRAINT,
+    SCALE_CONSTRAINT,
+    initial_thresholds,
+    resolve_scale,
+)
+from skthresh.utils._sklearn_compat import Interval
 
 
 class HeuristicSearch(BaseThresholdStrategy):
@@ -133,8 +138,8 @@ class HeuristicSearch(BaseThresholdStrategy):
         "n_restarts": [Interval(Integral, 1, None, closed="left")],
         "n_steps": [Interval(Integral, 1, None, closed="left")],
         "step_size": [Interval(Real, 0, None, closed="neither")],
-        "init": [StrOptions({"global", "default"}), Real, "array-like"],
-        "scale": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "init": INIT_CONSTRAINT,
+        "scale": SCALE_CONSTRAINT,
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }

@@ -8,8 +8,13 @@ import numpy as np
 from skthresh._summary import ScoreSummary
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._sample_counts import SampleCounts
-from skthresh.strategies._starts import initial_thresholds, resolve_scale
-from skthresh.utils._sklearn_compat import Interval, StrOptions
+from skthresh.strategies._starts import (
+    INIT_CONSTRAINT,
+    SCALE_CONSTRAINT,
+    initial_thresholds,
+    resolve_scale,
+)
+from skthresh.utils._sklearn_compat import Interval
 
 
 class NumericalGradient(BaseThresholdStrategy):
@@ -126,8 +131,8 @@ class NumericalGradient(BaseThresholdStrategy):
         "max_steps": [Interval(Integral, 1, None, closed="left")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "init": [StrOptions({"global", "default"}), Real, "array-like"],
-        "scale": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "init": INIT_CONSTRAINT,
+        "scale": SCALE_CONSTRAINT,
         "verbose": ["verbose"],
     }
     _per_label_params = ("init",)

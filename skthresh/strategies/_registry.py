@@ -168,7 +168,7 @@ def configure_strategy(strategy, params=None, *, random_state=None, verbose=None
     Returns
     -------
     strategy : BaseThresholdStrategy
-        A new, unfitted strategy.
+        The strategy, configured, ready for ``optimize``.
 
     Examples
     --------

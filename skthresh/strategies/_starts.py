@@ -1,5 +1,7 @@
 """Starting points shared by strategies: fixed, shared, proportional cuts, scales."""
 
+from numbers import Real
+
 import numpy as np
 
 from skthresh._summary import ScoreSummary
@@ -7,6 +9,12 @@ from skthresh._validation import check_thresholds
 from skthresh.metrics._fbeta import _multilabel_counts
 from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
 from skthresh.strategies._shared import best_shared_threshold
+from skthresh.utils._sklearn_compat import Interval, StrOptions
+
+# Constraints of the parameters the helpers below interpret, for the
+# ``_parameter_constraints`` of the strategies that take them.
+INIT_CONSTRAINT = [StrOptions({"global", "default"}), Real, "array-like"]
+SCALE_CONSTRAINT = [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")]
 
 
 def default_threshold(S):

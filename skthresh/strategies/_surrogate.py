@@ -11,6 +11,7 @@ from skthresh._validation import check_thresholds
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._shared import best_shared_threshold
 from skthresh.strategies._starts import (
+    SCALE_CONSTRAINT,
     better_start,
     default_threshold,
     rate_thresholds,
@@ -185,7 +186,7 @@ class SurrogateThreshold(BaseThresholdStrategy):
         "optimizer": [StrOptions({"adam", "sgd"})],
         "learn_slope": ["boolean"],
         "transform": [StrOptions({"auto", "logit", "none"})],
-        "scale": [StrOptions({"auto"}), Interval(Real, 0, None, closed="neither")],
+        "scale": SCALE_CONSTRAINT,
         "mode": [StrOptions({"auto", "sorted", "dense"})],
         "device": [str, TorchDevice()],
         "verbose": ["verbose"],

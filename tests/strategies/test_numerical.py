@@ -168,7 +168,7 @@ def test_invalid_params(small, params, match):
 def test_callable_metric_is_refused(small):
     Y, S = small
     with pytest.raises(ValueError, match="needs an F-beta metric"):
-        NumericalGradient()._optimize(Y, S, lambda Y_true, Y_pred: 0.0)
+        NumericalGradient().optimize(Y, S, lambda Y_true, Y_pred: 0.0)
 
 
 def test_verbose(small, capsys):
