@@ -7,7 +7,7 @@ from sklearn.metrics import f1_score as sk_f1_score
 
 from skthresh.datasets import make_tagging_scores
 from skthresh.metrics import FBeta
-from skthresh.strategies import NumericalGradient
+from skthresh.strategies import CoordinateAscent, NumericalGradient
 
 
 def reference_numthresh(Y, S, average, init=0.5, max_iter=100):
@@ -62,7 +62,7 @@ def small():
 def test_matches_the_published_method(small, average):
     Y, S = small
     thetas, values = reference_numthresh(Y, S, average, max_iter=15)
-    strategy = NumericalGradient(max_iter=15)
+    strategy = NumericalGradient(max_iter=15, init=0.5)  # the published start
     theta = strategy.optimize(Y, S, f"f1_{average}")
     assert_allclose(strategy.history_["objective"], values, atol=1e-11)
     best = int(np.argmax(values))
@@ -94,16 +94,32 @@ def test_labels_whose_metric_does_not_move_stay():
         [0.4 * Y[:, 0] + 0.6 * rng.uniform(size=200), 0.2 * rng.uniform(size=200)]
     )
     Y[:3, 1] = True
-    theta = NumericalGradient(max_iter=30).optimize(Y, S)
+    theta = NumericalGradient(max_iter=30, init=0.5).optimize(Y, S)
     assert theta[1] == 0.5
     assert theta[0] != 0.5
+
+
+def test_default_start_is_the_shared_threshold_so_stuck_labels_lose_nothing():
+    # The published start (0.5) leaves a label whose scores all lie below
+    # it stuck at F1 0; the default shared start is a floor the search
+    # never goes below. One label: the shared cut is the exact optimum.
+    rng = np.random.RandomState(0)
+    y = rng.uniform(size=500) < 0.08
+    s = 0.3 * rng.uniform(size=500) + 0.09 * y * rng.uniform(size=500)  # < 0.4
+    Y, S = y[:, None], s[:, None]
+    published = NumericalGradient(init=0.5).optimize(Y, S)
+    default = NumericalGradient().optimize(Y, S)
+    exact = CoordinateAscent().optimize(Y, S)
+    f1 = [sk_f1_score(y, s > t[0]) for t in (published, default, exact)]
+    assert f1[0] == 0.0 < f1[1]
+    assert f1[1] == pytest.approx(f1[2], abs=1e-12)
 
 
 def test_scale_invariance(small):
     # Multiplying scores, init, delta's unit by 8 (exact in floats) gives
     # exactly 8 times the thresholds.
     Y, S = small
-    theta = NumericalGradient(max_iter=15, scale=1.0).optimize(Y, S)
+    theta = NumericalGradient(max_iter=15, scale=1.0, init=0.5).optimize(Y, S)
     scaled = NumericalGradient(max_iter=15, scale=8.0, init=4.0).optimize(Y, 8 * S)
     assert_array_equal(scaled, 8 * theta)
 
