@@ -11,6 +11,7 @@ from skthresh._cuts import count_le, midpoint, search_segments
 from skthresh._validation import (
     check_indicator,
     check_scores,
+    check_tuning_data,
     raise_shape_mismatch,
 )
 from skthresh.metrics import check_metric
@@ -40,10 +41,11 @@ class ScoreSummary:
 
     Parameters
     ----------
-    Y : ndarray of bool of shape (n_samples, n_labels)
-        Validated labels.
-    S : ndarray of float32 or float64 of shape (n_samples, n_labels)
-        Validated scores.
+    Y : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        True 0/1 labels.
+    S : array-like or torch tensor of shape (n_samples, n_labels)
+        Scores. Both are validated as :func:`~skthresh.learn_thresholds`
+        validates them, with the same messages.
 
     Attributes
     ----------
@@ -82,6 +84,17 @@ class ScoreSummary:
     """
 
     def __init__(self, Y, S):
+        Y, S = check_tuning_data(Y, S)
+        self._fill(Y, S)
+
+    @classmethod
+    def _of_validated(cls, Y, S):
+        """A summary of matrices already validated by ``check_tuning_data``."""
+        summary = cls.__new__(cls)
+        summary._fill(Y, S)
+        return summary
+
+    def _fill(self, Y, S):
         builder = _Builder(S.shape[1], S.shape[0], S.dtype)
         rows = max(1, _CHUNK_BYTES // max(1, S.shape[1] * S.dtype.itemsize))
         for start in range(0, S.shape[0], rows):

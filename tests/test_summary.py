@@ -573,3 +573,33 @@ def test_learning_leaves_a_summary_unchanged():
     with pytest.warns(DegenerateLabelWarning):
         dense = learn_thresholds(Y, S, strategy="coordinate", min_positives=5)
     assert_array_equal(learned, dense)
+
+
+_Y4 = np.array([[1, 0], [0, 1], [1, 1], [0, 0]])
+_S4 = np.array([[0.9, 0.2], [0.4, 0.7], [0.6, 0.5], [0.3, 0.1]])
+
+
+@pytest.mark.parametrize(
+    "Y, S",
+    [
+        pytest.param(_Y4, np.where(_S4 > 0.8, np.nan, _S4), id="nan-scores"),
+        pytest.param(np.where(_Y4 == 1, 2, 0), _S4, id="label-2"),
+        pytest.param(_Y4[None], _S4[None], id="3-d"),
+        pytest.param(_Y4[:, :1], _S4, id="shape-mismatch"),
+        pytest.param(_Y4, _S4.astype(str), id="text-scores"),
+    ],
+)
+def test_public_constructor_validates_like_learn_thresholds(Y, S):
+    with pytest.raises(ValueError) as from_learn:
+        learn_thresholds(Y, S, strategy="coordinate")
+    with pytest.raises(ValueError) as from_summary:
+        ScoreSummary(Y, S)
+    assert str(from_summary.value) == str(from_learn.value)
+
+
+def test_public_constructor_takes_what_learn_thresholds_takes():
+    # 1-D arrays are one label; nested lists are arrays.
+    one = ScoreSummary(_Y4[:, 0], _S4[:, 0])
+    assert one.shape == (4, 1)
+    lists = ScoreSummary(_Y4.tolist(), _S4.tolist())
+    assert np.array_equal(lists.values, ScoreSummary(_Y4, _S4).values)

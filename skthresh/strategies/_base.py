@@ -217,7 +217,7 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
             # that work on a summary always do, so that thresholds are the
             # same from arrays, chunks or Dask.
             if self._input_for(metric) == "summary":
-                data = SummaryData(ScoreSummary(Y, S))
+                data = SummaryData(ScoreSummary._of_validated(Y, S))
             else:
                 data = tuning_data(Y, S)
         if self._threshold_kind == "fixed":

@@ -119,7 +119,7 @@ class GridSearch(BaseThresholdStrategy):
 
     def _optimize(self, Y, S, metric):
         theta = initial_thresholds(self.init, Y, S, metric).copy()
-        summary = ScoreSummary(Y, S)
+        summary = ScoreSummary._of_validated(Y, S)
         return self._search(summary, _SampleSearch(Y, S, metric, summary, theta), theta)
 
     def _optimize_summary(self, summary, metric):

@@ -239,7 +239,7 @@ def _evaluator(Y, S, metric):
             return metric.from_counts(tp, D.sum(axis=1, dtype=np.int64), pos)
 
         return lambda thetas: np.array([evaluate_one(theta) for theta in thetas]), 1
-    return _summary_evaluator(ScoreSummary(Y, S), metric)
+    return _summary_evaluator(ScoreSummary._of_validated(Y, S), metric)
 
 
 def _summary_evaluator(summary, metric):

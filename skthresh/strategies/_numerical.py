@@ -259,7 +259,7 @@ class _SampleProblem:
     """Samples average: metric changes from per-sample counts, label by label."""
 
     def __init__(self, Y, S, metric):
-        self.summary = ScoreSummary(Y, S)
+        self.summary = ScoreSummary._of_validated(Y, S)
         self.counts = SampleCounts(Y, S, metric)
         self.n_samples = S.shape[0]
 
