@@ -11,7 +11,7 @@ from numpy.testing import assert_array_equal
 
 from skthresh import apply_thresholds, learn_thresholds
 from skthresh._validation import check_tuning_data
-from skthresh.strategies import DefaultThreshold, SurrogateThreshold
+from skthresh.strategies import DefaultThreshold, SurrogateThreshold, get_strategy
 
 N, L = 40, 3
 
@@ -471,3 +471,39 @@ def test_score_dtypes_give_valid_thresholds(data, strategy, dtype):
     _, S_checked = check_tuning_data(Y, S)
     expected_dtype = np.float32 if dtype in (np.float16, np.float32) else np.float64
     assert S_checked.dtype == expected_dtype
+
+
+@pytest.mark.parametrize(
+    "name, params, match",
+    [
+        # Each overflowed float32 in torch, or ran out of memory, before.
+        ("surrogate", {"slope": 1e39}, _rejected("slope", 1e39)),
+        ("surrogate", {"slope": 1e300}, _rejected("slope", 1e300)),
+        ("surrogate", {"scale": 1e300}, _rejected("scale", 1e300)),
+        (
+            "grid",
+            {"n_points": 100_000_000_000},
+            _rejected("n_points", 100_000_000_000, owner="GridSearch"),
+        ),
+        (
+            "heuristic",
+            {"n_steps": 10**9},
+            _rejected("n_steps", 10**9, owner="HeuristicSearch"),
+        ),
+        (
+            "heuristic",
+            {"n_restarts": 10**6, "n_steps": 10**6},
+            r"n_restarts \* n_steps must be at most 1e8 evaluations",
+        ),
+    ],
+)
+def test_extreme_parameters_are_refused_by_name(data, name, params, match):
+    Y, S = data
+    with pytest.raises(ValueError, match=match):
+        get_strategy(name, **params).optimize(Y, S)
+
+
+def test_largest_allowed_surrogate_slope_gives_finite_thresholds(data):
+    Y, S = data
+    theta = get_strategy("surrogate", slope=1e6, max_iter=5).optimize(Y, S)
+    assert np.isfinite(theta).all()

@@ -8,6 +8,8 @@ import numpy as np
 from skthresh.utils._sklearn_compat import Options, validate_params
 
 _AVERAGES = ("micro", "macro", "samples")
+# Largest beta: (1 + beta**2) times any count stays far inside float64.
+_MAX_BETA = 1e100
 _NAME_RE = re.compile(r"^f(?P<beta>\d+(?:\.\d+)?)_(?P<average>micro|macro|samples)$")
 
 
@@ -54,8 +56,13 @@ def _check_counts_args(beta, average, zero_division):
         or isinstance(beta, bool)
         or not np.isfinite(beta)
         or beta < 0
+        or beta > _MAX_BETA
     ):
-        raise ValueError(f"beta must be a finite real number >= 0; got beta={beta!r}.")
+        raise ValueError(
+            "beta must be a finite real number >= 0 and at most 1e100 (beta**2 "
+            "times the counts must stay finite; at 1e100 F-beta is already the "
+            f"recall); got beta={beta!r}."
+        )
     if average not in _AVERAGES:
         raise ValueError(
             f"average must be one of {list(_AVERAGES)}; got average={average!r}."

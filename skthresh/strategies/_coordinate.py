@@ -192,7 +192,9 @@ class CoordinateAscent(BaseThresholdStrategy):
         """Samples average: label by label, with per-sample counts."""
         n_labels = S.shape[1]
         micro = FBeta(metric.beta, "micro", metric.zero_division)
-        start, _ = _dinkelbach(ScoreSummary._of_validated(Y, S), micro, self.max_iter, None)
+        start, _ = _dinkelbach(
+            ScoreSummary._of_validated(Y, S), micro, self.max_iter, None
+        )
         counts = SampleCounts(Y, S, metric)
         counts.set_thresholds(start)
         self._record(counts.value())

@@ -99,7 +99,8 @@ class GridSearch(BaseThresholdStrategy):
     """
 
     _parameter_constraints = {
-        "n_points": [Interval(Integral, 3, None, closed="left")],
+        # One grid of n_points per label and refinement is held at once.
+        "n_points": [Interval(Integral, 3, 10**6, closed="both")],
         "n_refinements": [Interval(Integral, 0, None, closed="left")],
         "n_passes": [Interval(Integral, 1, None, closed="left")],
         "init": INIT_CONSTRAINT,

@@ -17,6 +17,9 @@ from skthresh.strategies._starts import (
 )
 from skthresh.utils._sklearn_compat import Interval
 
+# Most metric evaluations a search may run (its history holds each value).
+_MAX_EVALUATIONS = 10**8
+
 
 class HeuristicSearch(BaseThresholdStrategy):
     """Per-label thresholds by random perturbation search (hThresh).
@@ -135,8 +138,10 @@ class HeuristicSearch(BaseThresholdStrategy):
     """
 
     _parameter_constraints = {
-        "n_restarts": [Interval(Integral, 1, None, closed="left")],
-        "n_steps": [Interval(Integral, 1, None, closed="left")],
+        # The search holds an (n_steps, n_labels) noise matrix and a history
+        # of n_restarts * n_steps values (see _MAX_EVALUATIONS).
+        "n_restarts": [Interval(Integral, 1, _MAX_EVALUATIONS, closed="both")],
+        "n_steps": [Interval(Integral, 1, 10**6, closed="both")],
         "step_size": [Interval(Real, 0, None, closed="neither")],
         "init": INIT_CONSTRAINT,
         "scale": SCALE_CONSTRAINT,
@@ -173,6 +178,12 @@ class HeuristicSearch(BaseThresholdStrategy):
         return self._search(None, summary, metric, *_summary_evaluator(summary, metric))
 
     def _search(self, Y, S, metric, evaluate, max_batch):
+        if self.n_restarts * self.n_steps > _MAX_EVALUATIONS:
+            raise ValueError(
+                "n_restarts * n_steps must be at most 1e8 evaluations (the "
+                "history holds one value each); got n_restarts="
+                f"{self.n_restarts!r} and n_steps={self.n_steps!r}."
+            )
         rng = check_random_state(self.random_state)
         self.scale_ = resolve_scale(S) if self.scale == "auto" else float(self.scale)
         theta = initial_thresholds(self.init, Y, S, metric)

@@ -11,7 +11,6 @@ from skthresh._validation import check_thresholds
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._shared import best_shared_threshold
 from skthresh.strategies._starts import (
-    SCALE_CONSTRAINT,
     better_start,
     default_threshold,
     rate_thresholds,
@@ -178,7 +177,9 @@ class SurrogateThreshold(BaseThresholdStrategy):
     # tiny problems was 0.13 of micro-F1.
     _brute_force_tolerance = 0.2
     _parameter_constraints = {
-        "slope": [Interval(Real, 0, None, closed="neither")],
+        # Bounded so that slope * slope_growth / per-label unit stays within
+        # float32; the useful range is about 20 to 1000.
+        "slope": [Interval(Real, 0, 1e6, closed="right")],
         "slope_growth": [Interval(Real, 0, None, closed="neither")],
         "learning_rate": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
@@ -186,7 +187,8 @@ class SurrogateThreshold(BaseThresholdStrategy):
         "optimizer": [StrOptions({"adam", "sgd"})],
         "learn_slope": ["boolean"],
         "transform": [StrOptions({"auto", "logit", "none"})],
-        "scale": SCALE_CONSTRAINT,
+        # The descent runs in float32.
+        "scale": [StrOptions({"auto"}), Interval(Real, 0, 1e30, closed="right")],
         "mode": [StrOptions({"auto", "sorted", "dense"})],
         "device": [str, TorchDevice()],
         "verbose": ["verbose"],

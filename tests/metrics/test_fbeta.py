@@ -289,7 +289,9 @@ def test_fbeta_name_repr_equality_hash():
 # --- Validation of the F-beta arguments --------------------------------------
 
 
-@pytest.mark.parametrize("beta", [-1, -0.5, -1e-9, np.nan, np.inf, "1", None, True])
+@pytest.mark.parametrize(
+    "beta", [-1, -0.5, -1e-9, np.nan, np.inf, "1", None, True, 1e101, 1e154, 1e300]
+)
 def test_bad_beta(beta):
     match = re.escape(f"got beta={beta!r}")
     with pytest.raises(ValueError, match=r"beta must be a finite real number >= 0"):
@@ -446,3 +448,11 @@ def test_property_matches_sklearn(pair, beta, average, zero_division):
     kwargs = dict(beta=beta, average=average, zero_division=zero_division)
     expected = sklearn_reference(Y_true.astype(int), Y_pred.astype(int), **kwargs)
     assert fbeta_score(Y_true, Y_pred, **kwargs) == pytest.approx(expected, **TOL)
+
+
+def test_largest_beta_gives_the_recall_without_overflow():
+    # At the bound, F-beta is the recall; beyond it, beta**2 overflowed.
+    Y = np.array([[1, 0], [1, 1], [0, 1], [1, 0]])
+    D = np.array([[1, 1], [0, 1], [0, 0], [1, 0]])
+    recall = 3 / 5
+    assert fbeta_score(Y, D, beta=1e100) == pytest.approx(recall, rel=1e-12)

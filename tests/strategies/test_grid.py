@@ -102,7 +102,7 @@ def test_history_and_early_stop(small):
         (
             {"n_points": 2},
             "'n_points' parameter of GridSearch"
-            " must be an int in the range \\[3, inf\\)",
+            " must be an int in the range \\[3, 1000000\\]",
         ),
         (
             {"n_refinements": -1},

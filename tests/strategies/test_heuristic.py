@@ -122,12 +122,12 @@ def test_init_options(small):
         (
             {"n_restarts": 0},
             "'n_restarts' parameter of HeuristicSearch"
-            " must be an int in the range \\[1, inf\\)",
+            " must be an int in the range \\[1, 100000000\\]",
         ),
         (
             {"n_steps": 1.5},
             "'n_steps' parameter of HeuristicSearch"
-            " must be an int in the range \\[1, inf\\)",
+            " must be an int in the range \\[1, 1000000\\]",
         ),
         (
             {"step_size": 0.0},
