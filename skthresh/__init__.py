@@ -4,14 +4,13 @@ from skthresh._api import apply_thresholds, learn_thresholds
 from skthresh._classifier import SurrogateThresholdClassifier
 from skthresh._show_versions import show_versions
 from skthresh._summary import ScoreSummary
+from skthresh._version import __version__ as __version__
 from skthresh.metrics import FBeta
 from skthresh.strategies import (
     DegenerateLabelWarning,
     available_strategies,
     register_strategy,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "DegenerateLabelWarning",

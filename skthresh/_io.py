@@ -347,7 +347,7 @@ def thresholds_document(
         ``thresholds`` (a list of Python floats, which JSON writes so that
         they read back bit for bit) and ``tie_rule``.
     """
-    from skthresh import __version__
+    from skthresh._version import __version__
 
     thresholds = np.asarray(thresholds, dtype=np.float64)
     return {

@@ -1,0 +1,3 @@
+"""The version number of skthresh, importable without the rest of the package."""
+
+__version__ = "0.1.0"
