@@ -490,7 +490,7 @@ def test_bad_input_is_one_line_naming_the_file(capsys, tmp_path, files, case):
         (["--param", "slope"], "--param", "expected NAME=VALUE"),
         (["--param", "colour=red"], "--param", "has no parameter 'colour'"),
         (["--strategy", "coordinate", "--slope", "9"], "--slope", "its parameters are"),
-        (["--param", "slope=-1"], "strategy 'surrogate'", "slope must be a positive"),
+        (["--param", "slope=-1"], "strategy 'surrogate'", r"'slope' parameter"),
         (["--out", "t.npy"], "t.npy", "unknown output type '.npy'"),
     ],
 )
