@@ -82,7 +82,7 @@ def compare_strategies(
     """
     rows = []
     for name, strategy in strategies.items():
-        _warm_up(_fresh(strategy), Y_tune, S_tune, metric)
+        _warm_up(strategy, Y_tune, S_tune, metric)
         start = time.perf_counter()
         with guard(name) if guard is not None else contextlib.nullcontext():
             if not isinstance(strategy, BaseThresholdStrategy):
@@ -122,7 +122,8 @@ def _warm_up(strategy, Y, S, metric):
     with warnings.catch_warnings(), contextlib.redirect_stdout(None):
         warnings.simplefilter("ignore")
         try:
-            learn_thresholds(Y[rows], S[rows], strategy=strategy, metric=metric)
+            fresh = _fresh(strategy)
+            learn_thresholds(Y[rows], S[rows], strategy=fresh, metric=metric)
         except Exception:
             pass
 
