@@ -136,6 +136,15 @@ def test_compare_strategies_reports_errors_of_the_timed_run_only():
         compare_strategies(Y, S, None, None, strategies, scorers={}, guard=guard)
     assert "slope" in str(info.value.__cause__)
 
+    def unbuildable():
+        return configure_strategy("default", {"colour": "red"})
+
+    with pytest.raises(RuntimeError, match="unbuildable failed") as info:
+        compare_strategies(
+            Y, S, None, None, {"unbuildable": unbuildable}, scorers={}, guard=guard
+        )
+    assert "colour cannot be set" in str(info.value.__cause__)
+
 
 def test_baseline_first():
     assert baseline_first(["a", "default", "b"]) == ["default", "a", "b"]
