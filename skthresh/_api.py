@@ -5,7 +5,7 @@ import numpy as np
 from skthresh._summary import ScoreSummary, is_dask
 from skthresh._torch import is_tensor
 from skthresh._validation import check_scores, check_thresholds
-from skthresh.strategies import BaseThresholdStrategy, get_strategy
+from skthresh.strategies._registry import configure_strategy
 from skthresh.utils._sklearn_compat import validate_params
 
 # Parameters whose own checks give a more specific message than a type
@@ -96,10 +96,7 @@ def learn_thresholds(
     >>> apply_thresholds(S_test, thresholds).shape
     (2000, 20)
     """
-    if isinstance(strategy, BaseThresholdStrategy):
-        strategy.set_params(**params)
-    else:
-        strategy = get_strategy(strategy, **params)
+    strategy = configure_strategy(strategy, params, copy=False)
     if isinstance(Y_true, ScoreSummary) != (scores is None):
         raise ValueError(
             "Pass Y_true and scores, or a ScoreSummary as Y_true and no scores; "

@@ -26,11 +26,8 @@ from sklearn.utils.validation import (
 from skthresh._scores import RESPONSE_METHODS, resolve_response_method, score_matrix
 from skthresh._validation import check_indicator
 from skthresh.metrics import FBeta, check_metric
-from skthresh.strategies import (
-    BaseThresholdStrategy,
-    DegenerateLabelWarning,
-    get_strategy,
-)
+from skthresh.strategies import BaseThresholdStrategy, DegenerateLabelWarning
+from skthresh.strategies._registry import configure_strategy
 from skthresh.utils._sklearn_compat import (
     HasMethods,
     Interval,
@@ -243,7 +240,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         self.verbose = verbose
 
     def _make_strategy(self, random_state):
-        strategy = get_strategy(self.strategy)
+        strategy = configure_strategy(self.strategy)
         accepted = strategy.get_params(deep=False)
         params = {}
         for name in _FORWARDED:
@@ -257,11 +254,14 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                     f"{name}=None or choose a strategy that uses it."
                 )
             params[name] = value
-        if "verbose" in accepted and self.verbose:
-            params["verbose"] = self.verbose
-        if "random_state" in accepted and self.random_state is not None:
-            params["random_state"] = random_state.randint(np.iinfo(np.int32).max)
-        return strategy.set_params(**params)
+        # A seed is drawn from random_state only for a strategy that takes one.
+        return configure_strategy(
+            strategy,
+            params,
+            random_state=None if self.random_state is None else random_state,
+            verbose=self.verbose,
+            copy=False,
+        )
 
     def _check_target(self, y):
         if not sp.issparse(y):

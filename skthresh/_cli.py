@@ -1,319 +1,12 @@
-"""The skthresh command line."""
+"""The skthresh command line: main and the commands it runs."""
 
-import argparse
 import contextlib
 import json
 import sys
-import textwrap
 import time
 import warnings
 
-_FORMATS = (
-    "Score and label files: .npy, .npz (one array, or the one named with a key "
-    "option), .csv or .tsv (optional header row of label names). Rows are "
-    "samples, columns labels; labels are 0/1 or True/False. Pickled files are "
-    "never loaded."
-)
-_MAIN_EPILOG = """\
-typical session:
-  skthresh fit --scores val_scores.npy --labels val_labels.npy --out thr.json
-  skthresh apply --scores test_scores.npy --thresholds thr.json --out dec.npy
-  skthresh evaluate --scores test_scores.npy --labels test_labels.npy \\
-      --thresholds thr.json
-  skthresh compare --scores val_scores.npy --labels val_labels.npy \\
-      --test-scores test_scores.npy --test-labels test_labels.npy
-
-{formats}
-
-Run 'skthresh COMMAND --help' for the options of a command."""
-
-
-def _paragraphs(*texts):
-    """Help text wrapped to 79 columns, paragraphs kept apart."""
-    return "\n\n".join(textwrap.fill(text, 79) for text in texts)
-
-
-class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line on stderr, exit status 2."""
-
-    def error(self, message):
-        self.exit(2, f"skthresh: error: {message} (see '{self.prog} --help')\n")
-
-
-def _build_parser():
-    from skthresh._demo import BASE_NAMES
-    from skthresh._version import __version__
-
-    parser = _Parser(
-        prog="skthresh",
-        description="Learn the decision thresholds of multi-label classifiers.",
-        epilog=_MAIN_EPILOG.format(
-            formats=_paragraphs(
-                _FORMATS + " A label is predicted when its score > its threshold."
-            )
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    parser.add_argument(
-        "--version", action="version", version=f"skthresh {__version__}"
-    )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _add_fit(sub)
-    _add_apply(sub)
-    _add_evaluate(sub)
-    _add_compare(sub)
-    demo = sub.add_parser(
-        "demo",
-        help="compare every strategy on the bundled yeast data",
-        description=(
-            "Fit a base model on the bundled yeast data, learn thresholds with "
-            "every strategy on a validation split and print their micro- and "
-            "macro-F1 on a held-out test split."
-        ),
-    )
-    demo.add_argument("--base", choices=BASE_NAMES, default="logreg", help="base model")
-    demo.add_argument("--random-state", type=int, default=0, help="seed of the splits")
-    return parser
-
-
-def _add_tuning_inputs(parser, *, what):
-    parser.add_argument(
-        "--scores",
-        required=True,
-        metavar="FILE",
-        help=f"scores of the {what} samples, shape (n_samples, n_labels)",
-    )
-    parser.add_argument(
-        "--labels",
-        required=True,
-        metavar="FILE",
-        help="their true 0/1 labels, same shape and row order",
-    )
-    _add_keys(parser, ("scores", "labels"))
-
-
-def _add_keys(parser, roles):
-    parser.add_argument(
-        "--key",
-        metavar="NAME",
-        help="name of the array in every .npz input (default: its only array)",
-    )
-    for role in roles:
-        parser.add_argument(
-            f"--{role}-key",
-            metavar="NAME",
-            help=f"name of the array in the --{role} .npz file (overrides --key)",
-        )
-
-
-def _add_strategy_options(parser, *, compare):
-    from skthresh.strategies import available_strategies
-
-    where = "to every strategy that has it" if compare else "to the strategy"
-    if not compare:
-        parser.add_argument(
-            "--strategy",
-            default="surrogate",
-            metavar="NAME",
-            help="strategy: %(default)s (SGL-Thresh, the default) or another "
-            f"registered one ({', '.join(available_strategies())}); 'skthresh "
-            "compare' runs them all",
-        )
-    parser.add_argument(
-        "--metric",
-        default="f1_micro",
-        metavar="NAME",
-        help="metric to maximize: f1_micro (default), f1_macro, f1_samples or "
-        "f<beta>_<average> such as f2_micro",
-    )
-    parser.add_argument(
-        "--slope", type=float, metavar="X", help=f"surrogate slope, passed {where}"
-    )
-    parser.add_argument(
-        "--learning-rate", type=float, metavar="X", help=f"step size, passed {where}"
-    )
-    parser.add_argument(
-        "--max-iter",
-        type=int,
-        metavar="N",
-        help=f"number of iterations, passed {where}",
-    )
-    qualified = "; STRATEGY.NAME=VALUE sets it on one strategy only" if compare else ""
-    parser.add_argument(
-        "--param",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="any other strategy parameter, repeatable; VALUE is read as JSON "
-        f"(10, 0.3, true, [0.2, 0.5]) or else as a string{qualified}",
-    )
-    parser.add_argument(
-        "--device",
-        help="where torch computes: cpu, cuda or cuda:N (strategies with a "
-        "device parameter)",
-    )
-    parser.add_argument(
-        "--random-state",
-        type=int,
-        metavar="N",
-        help="seed of randomized strategies, for reproducible thresholds",
-    )
-    parser.add_argument(
-        "-v",
-        "--verbose",
-        action="count",
-        default=0,
-        help="print progress on stderr (-vv: more)",
-    )
-
-
-def _add_fit(sub):
-    fit = sub.add_parser(
-        "fit",
-        help="learn one threshold per label from validation scores",
-        description=_paragraphs(
-            "Learn one decision threshold per label from the scores and labels "
-            "of validation samples, maximizing a metric, and write them to a "
-            "JSON file for 'skthresh apply' and 'skthresh evaluate'. The file "
-            "records the strategy, its parameters, the metric and its value on "
-            "the validation data.",
-            _FORMATS,
-        ),
-        epilog=(
-            "example:\n  skthresh fit --scores val_scores.npy --labels "
-            "val_labels.npy --out thresholds.json\n  skthresh fit --scores "
-            "val.npz --scores-key scores --labels val.npz --labels-key labels "
-            "\\\n      --strategy coordinate --metric f1_macro --out thr.json"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_tuning_inputs(fit, what="validation")
-    fit.add_argument(
-        "--out", required=True, metavar="FILE", help="thresholds file to write (.json)"
-    )
-    _add_strategy_options(fit, compare=False)
-    fit.set_defaults(handler=_cmd_fit)
-
-
-def _add_apply(sub):
-    apply = sub.add_parser(
-        "apply",
-        help="turn scores into 0/1 decisions with learned thresholds",
-        description=_paragraphs(
-            "Turn scores into 0/1 decisions, label j being predicted when its "
-            "score > thresholds[j], and write them to a file. The scores must "
-            "have one column per threshold, and the same label names when both "
-            "files name them.",
-            _FORMATS,
-        ),
-        epilog=(
-            "example:\n  skthresh apply --scores test_scores.npy --thresholds "
-            "thresholds.json --out decisions.csv"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    apply.add_argument("--scores", required=True, metavar="FILE", help="score file")
-    _add_keys(apply, ("scores",))
-    apply.add_argument(
-        "--thresholds",
-        required=True,
-        metavar="FILE",
-        help="thresholds file written by 'skthresh fit'",
-    )
-    apply.add_argument(
-        "--out",
-        required=True,
-        metavar="FILE",
-        help="decisions to write: .npy or .npz (uint8), .csv or .tsv (0/1 with "
-        "a header of label names when they are known)",
-    )
-    apply.add_argument(
-        "-v", "--verbose", action="count", default=0, help="print progress on stderr"
-    )
-    apply.set_defaults(handler=_cmd_apply)
-
-
-def _add_evaluate(sub):
-    evaluate = sub.add_parser(
-        "evaluate",
-        help="F1, precision and recall of thresholds on labelled scores",
-        description=_paragraphs(
-            "Score the decisions of a thresholds file on labelled samples: "
-            "micro-, macro- and samples-averaged F1, precision and recall "
-            "(0 where undefined, as scikit-learn's zero_division=0).",
-            _FORMATS,
-        ),
-        epilog=(
-            "example:\n  skthresh evaluate --scores test_scores.npy --labels "
-            "test_labels.npy --thresholds thresholds.json --per-label"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_tuning_inputs(evaluate, what="evaluation")
-    evaluate.add_argument(
-        "--thresholds",
-        required=True,
-        metavar="FILE",
-        help="thresholds file written by 'skthresh fit'",
-    )
-    evaluate.add_argument(
-        "--per-label", action="store_true", help="also print a table per label"
-    )
-    evaluate.add_argument(
-        "--json", action="store_true", help="print JSON instead of tables"
-    )
-    evaluate.add_argument(
-        "-v", "--verbose", action="count", default=0, help="print progress on stderr"
-    )
-    evaluate.set_defaults(handler=_cmd_evaluate)
-
-
-def _add_compare(sub):
-    compare = sub.add_parser(
-        "compare",
-        help="run every strategy side by side on your data",
-        description=_paragraphs(
-            "Learn thresholds with every registered strategy (or those listed) "
-            "on the same validation data and print a table of their metric on "
-            "it, on held-out test data when given, and their run time. The "
-            "fixed default threshold always runs first as the baseline of the "
-            "gain column. Choose by the test column: the tuning column is "
-            "optimistic.",
-            "Options such as --max-iter go to every strategy that has that "
-            "parameter; --param STRATEGY.NAME=VALUE sets one strategy's. The "
-            "time column leaves out one-off start-up costs (imports), which an "
-            "untimed run on a few rows absorbs.",
-            _FORMATS,
-        ),
-        epilog=(
-            "example:\n  skthresh compare --scores val_scores.npy --labels "
-            "val_labels.npy \\\n      --test-scores test_scores.npy --test-labels "
-            "test_labels.npy --strategies surrogate,coordinate"
-        ),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_tuning_inputs(compare, what="validation")
-    compare.add_argument(
-        "--test-scores", metavar="FILE", help="scores of held-out test samples"
-    )
-    compare.add_argument("--test-labels", metavar="FILE", help="their true 0/1 labels")
-    for role in ("scores", "labels"):
-        compare.add_argument(
-            f"--test-{role}-key",
-            metavar="NAME",
-            help=f"name of the array in the --test-{role} .npz file (default: "
-            f"that of --{role}-key or --key)",
-        )
-    compare.add_argument(
-        "--strategies",
-        metavar="A,B,...",
-        help="comma-separated strategy names (default: every registered one)",
-    )
-    compare.add_argument(
-        "--json", action="store_true", help="print JSON instead of a table"
-    )
-    _add_strategy_options(compare, compare=True)
-    compare.set_defaults(handler=_cmd_compare)
+from skthresh._cli_parser import build_parser as _build_parser
 
 
 def main(argv=None):
@@ -359,7 +52,7 @@ def main(argv=None):
             warnings.simplefilter("always")
             for category in (DeprecationWarning, PendingDeprecationWarning):
                 warnings.simplefilter("ignore", category)  # for developers
-            status = args.handler(args)
+            status = _COMMANDS[args.command](args)
     except InputError as exc:
         _err(f"error: {exc}")
         return 2
@@ -525,17 +218,6 @@ def _requested_params(args, *, qualified):
     return requested
 
 
-def _params_for(name, valid, requested, args):
-    """The parameters of one strategy: requested ones it has, and the shared ones."""
-    params = {}
-    for (owner, param), (value, _) in requested.items():
-        if (owner is None or owner == name) and param in valid:
-            params[param] = value
-    if args.random_state is not None and "random_state" in valid:
-        params["random_state"] = args.random_state
-    return params
-
-
 def _check_params_used(names, valids, requested):
     from skthresh._io import InputError
 
@@ -557,8 +239,9 @@ def _check_params_used(names, valids, requested):
 
 
 def _strategy_names(text):
+    from skthresh._compare import BASELINE, baseline_first
     from skthresh._io import InputError
-    from skthresh.strategies import available_strategies
+    from skthresh.strategies._registry import available_strategies
 
     registered = available_strategies()
     if text is None:
@@ -572,78 +255,55 @@ def _strategy_names(text):
                 f"unknown strategy {', '.join(map(repr, unknown)) or '(none)'}; "
                 f"the registered strategies are {registered}.",
             )
-    if "default" in registered:
-        names = ["default", *(n for n in names if n != "default")]
-    return names
+    return baseline_first([BASELINE, *names] if BASELINE in registered else names)
 
 
 def _make_strategies(names, requested, args):
+    """The strategies, configured from the options before any file is read."""
     from skthresh._io import InputError
-    from skthresh.strategies import get_strategy
+    from skthresh.strategies._registry import configure_strategy
 
     try:
-        valids = {n: set(get_strategy(n).get_params(deep=False)) for n in names}
+        bare = {name: configure_strategy(name) for name in names}
     except ValueError as exc:
         raise InputError("--strategy", str(exc)) from exc
+    valids = {name: set(s.get_params(deep=False)) for name, s in bare.items()}
     _check_params_used(names, valids, requested)
     strategies = {}
-    for name in names:
-        params = _params_for(name, valids[name], requested, args)
+    for name, strategy in bare.items():
+        params = {
+            param: value
+            for (owner, param), (value, _) in requested.items()
+            if owner in (None, name) and param in valids[name]
+        }
         try:
-            strategies[name] = get_strategy(name, **params)
+            strategies[name] = configure_strategy(
+                strategy, params, random_state=args.random_state, copy=False
+            )
         except (ValueError, TypeError) as exc:
             raise InputError(f"strategy {name!r}", str(exc)) from exc
     return strategies
 
 
-def _learn(name, strategy, Y, S, metric, verbose):
-    """Learn thresholds; the strategy's own progress goes to stderr."""
-    from skthresh import learn_thresholds
+@contextlib.contextmanager
+def _running(name):
+    """Where a strategy runs: its printed progress to stderr, errors named."""
     from skthresh._io import InputError
 
-    quiet = strategy.get_params(deep=False).get("verbose")
-    if verbose and quiet is not None:
-        strategy.set_params(verbose=verbose)
-    start = time.perf_counter()
     try:
         with contextlib.redirect_stdout(sys.stderr):
-            thresholds = learn_thresholds(Y, S, strategy=strategy, metric=metric)
+            yield
     except ValueError as exc:  # data are valid here: parameters or device
         raise InputError(f"strategy {name!r}", str(exc)) from exc
-    finally:
-        if verbose and quiet is not None:
-            strategy.set_params(verbose=quiet)  # the file records the real setting
-    return thresholds, time.perf_counter() - start
-
-
-def _warm_up(strategies, Y, S, metric):
-    """Run each strategy once on a few rows, untimed.
-
-    The first call of a strategy may import libraries (torch takes seconds);
-    the time column of ``compare`` is meant to show the work on the data.
-    """
-    from sklearn.base import clone
-
-    from skthresh import learn_thresholds
-
-    rows = slice(0, min(len(S), 64))
-    for strategy in strategies.values():
-        with warnings.catch_warnings(), contextlib.redirect_stdout(None):
-            warnings.simplefilter("ignore")
-            try:
-                learn_thresholds(
-                    Y[rows], S[rows], strategy=clone(strategy), metric=metric
-                )
-            except Exception:  # the timed run below reports any error
-                pass
 
 
 # -------------------------------------------------------------------- commands
 
 
 def _cmd_fit(args):
-    from skthresh import apply_thresholds
+    from skthresh._api import apply_thresholds, learn_thresholds
     from skthresh._io import check_output_path, thresholds_document, write_json
+    from skthresh.strategies._registry import configure_strategy
 
     metric = _metric(args.metric)
     strategy = _make_strategies(
@@ -652,7 +312,12 @@ def _cmd_fit(args):
     check_output_path(args.out, (".json",))
     S, Y, names = _read_labelled(args, args.scores, args.labels)
     _progress(args, f"learning thresholds with {args.strategy!r} for {metric.name}")
-    thresholds, seconds = _learn(args.strategy, strategy, Y, S, metric, args.verbose)
+    # A verbose copy runs; the file records the strategy as configured.
+    run = configure_strategy(strategy, verbose=args.verbose)
+    start = time.perf_counter()
+    with _running(args.strategy):
+        thresholds = learn_thresholds(Y, S, strategy=run, metric=metric)
+    seconds = time.perf_counter() - start
     objective = metric.score(Y, apply_thresholds(S, thresholds))
     document = thresholds_document(
         thresholds,
@@ -672,7 +337,7 @@ def _cmd_fit(args):
 
 
 def _cmd_apply(args):
-    from skthresh import apply_thresholds
+    from skthresh._api import apply_thresholds
     from skthresh._io import MATRIX_SUFFIXES, check_output_path, write_decisions
 
     check_output_path(args.out, MATRIX_SUFFIXES)
@@ -689,57 +354,26 @@ def _cmd_apply(args):
     return 0
 
 
-def _rates(tp, pp, pos):
-    """F1, precision and recall of each group; 0 where undefined."""
-    import numpy as np
-
-    def ratio(num, den):
-        return np.where(den == 0, 0.0, num / np.maximum(den, 1))
-
-    return ratio(2 * tp, pp + pos), ratio(tp, pp), ratio(tp, pos)
-
-
-def _evaluation(Y, decisions):
-    """Micro, macro and samples F1, precision and recall, and per-label rows."""
-    from skthresh.metrics import multilabel_counts
-
-    tp, pp, pos = multilabel_counts(Y, decisions, axis=0)
-    averages = {}
-    micro = _rates(tp.sum(), pp.sum(), pos.sum())
-    averages["micro"] = micro
-    per_label = _rates(tp, pp, pos)
-    averages["macro"] = tuple(v.mean() for v in per_label)
-    averages["samples"] = tuple(
-        v.mean() for v in _rates(*multilabel_counts(Y, decisions, axis=1))
-    )
-    summary = {
-        avg: dict(zip(("f1", "precision", "recall"), map(float, v), strict=True))
-        for avg, v in averages.items()
-    }
-    return summary, (tp, pp, pos, *per_label)
-
-
 def _cmd_evaluate(args):
-    from skthresh import apply_thresholds
+    from skthresh._api import apply_thresholds
+    from skthresh.metrics._report import multilabel_report
 
     document = _read_thresholds(args, args.thresholds)
     S, Y, names = _read_labelled(args, args.scores, args.labels)
     _check_n_labels(S, args.scores, document, args.thresholds)
     names = _merge_names(document["labels"], args.thresholds, names, args.scores)
     thresholds = document["thresholds"]
-    summary, (tp, pp, pos, f1, precision, recall) = _evaluation(
-        Y, apply_thresholds(S, thresholds)
-    )
+    report = multilabel_report(Y, apply_thresholds(S, thresholds))
+    summary = {avg: report[avg] for avg in ("micro", "macro", "samples")}
+    per_label = report["per_label"]
     names = names or [str(j) for j in range(S.shape[1])]
     rows = [
         {
             "label": names[j],
             "threshold": float(thresholds[j]),
-            "positives": int(pos[j]),
-            "predicted": int(pp[j]),
-            "f1": float(f1[j]),
-            "precision": float(precision[j]),
-            "recall": float(recall[j]),
+            "positives": int(per_label["support"][j]),
+            "predicted": int(per_label["predicted"][j]),
+            **{k: float(per_label[k][j]) for k in ("f1", "precision", "recall")},
         }
         for j in range(S.shape[1])
     ]
@@ -773,7 +407,7 @@ def _cmd_evaluate(args):
 
 
 def _cmd_compare(args):
-    from skthresh import apply_thresholds
+    from skthresh._compare import compare_strategies
     from skthresh._io import InputError
 
     metric = _metric(args.metric)
@@ -784,7 +418,7 @@ def _cmd_compare(args):
         given = "--test-scores" if args.test_labels is None else "--test-labels"
         raise InputError(missing, f"is required with {given}.")
     S, Y, names_val = _read_labelled(args, args.scores, args.labels)
-    test = None
+    S_t = Y_t = None
     if args.test_scores is not None:
         S_t, Y_t, names_t = _read_labelled(
             args, args.test_scores, args.test_labels, prefix="test_"
@@ -796,30 +430,34 @@ def _cmd_compare(args):
                 f"{args.scores} have {S.shape[1]}.",
             )
         _merge_names(names_val, args.scores, names_t, args.test_scores)
-        test = (S_t, Y_t)
 
-    _warm_up(strategies, Y, S, metric)
     rows = []
-    for i, (name, strategy) in enumerate(strategies.items(), start=1):
-        thresholds, seconds = _learn(name, strategy, Y, S, metric, verbose=0)
-        row = {
-            "strategy": name,
-            "tuning": metric.score(Y, apply_thresholds(S, thresholds)),
-            "test": None,
-            "seconds": seconds,
-        }
-        if test is not None:
-            row["test"] = metric.score(test[1], apply_thresholds(test[0], thresholds))
+
+    def add_row(result):
+        row = {"strategy": result["strategy"]}
+        row["tuning"] = result["tuning"][metric.name]
+        row["test"] = None if S_t is None else result["test"][metric.name]
+        row["seconds"] = result["seconds"]
+        row["gain"] = result["gain"][metric.name]
         rows.append(row)
-        test_text = "" if test is None else f", test {row['test']:.4f}"
+        test_text = "" if S_t is None else f", test {row['test']:.4f}"
         _progress(
             args,
-            f"[{i}/{len(strategies)}] {name}: tuning {metric.name} "
-            f"{row['tuning']:.4f}{test_text}, {seconds:.2f}s",
+            f"[{len(rows)}/{len(strategies)}] {row['strategy']}: tuning "
+            f"{metric.name} {row['tuning']:.4f}{test_text}, {row['seconds']:.2f}s",
         )
-    judged = "test" if test is not None else "tuning"
-    for row in rows:
-        row["gain"] = row[judged] - rows[0][judged]
+
+    compare_strategies(
+        Y,
+        S,
+        Y_t,
+        S_t,
+        strategies,
+        scorers={metric.name: metric.score},
+        metric=metric,
+        guard=_running,
+        on_row=add_row,
+    )
     if args.json:
         print(
             json.dumps(
@@ -828,22 +466,22 @@ def _cmd_compare(args):
             )
         )
         return 0
-    _print_comparison(rows, metric.name, judged, args)
+    _print_comparison(rows, metric.name, "tuning" if S_t is None else "test")
     return 0
 
 
-def _print_comparison(rows, metric_name, judged, args):
+def _print_comparison(rows, metric_name, judged):
+    from skthresh._compare import table_lines, table_row
+
     has_test = judged == "test"
     header = ["strategy", f"tuning {metric_name}"]
     header += [f"test {metric_name}"] if has_test else []
-    header += ["gain (pts)", "time (s)"]
-    print("| " + " | ".join(header) + " |")
-    print("|" + "---|" * len(header))
+    print("\n".join(table_lines([*header, "gain (pts)", "time (s)"])))
     for row in rows:
         cells = [row["strategy"], f"{row['tuning']:.4f}"]
         cells += [f"{row['test']:.4f}"] if has_test else []
         cells += [f"{100 * row['gain']:+.2f}", f"{row['seconds']:.2f}"]
-        print("| " + " | ".join(cells) + " |")
+        print(table_row(cells))
     best = max(rows, key=lambda r: r[judged])
     print()
     print(
@@ -861,6 +499,14 @@ def _print_comparison(rows, metric_name, judged, args):
             "optimistic; pass --test-scores and --test-labels to choose on "
             "held-out data."
         )
+
+
+_COMMANDS = {
+    "fit": _cmd_fit,
+    "apply": _cmd_apply,
+    "evaluate": _cmd_evaluate,
+    "compare": _cmd_compare,
+}
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,5 +1,6 @@
 """The demo: every strategy on the bundled yeast data, scored on held-out data."""
 
+import functools
 import time
 import warnings
 
@@ -49,7 +50,7 @@ def run_demo(*, base="logreg", random_state=0, out=print):
     base : {"logreg", "forest", "mlp"}, default="logreg"
         Base multi-label model.
     random_state : int, default=0
-        Seed of the splits and of the base model.
+        Seed of the splits, of the base model and of randomized strategies.
     out : callable, default=print
         Where the lines go.
 
@@ -61,11 +62,16 @@ def run_demo(*, base="logreg", random_state=0, out=print):
     """
     from sklearn.model_selection import train_test_split
 
-    from skthresh import apply_thresholds, learn_thresholds
+    from skthresh._compare import (
+        baseline_first,
+        compare_strategies,
+        table_lines,
+        table_row,
+    )
     from skthresh._scores import resolve_response_method, score_matrix
-    from skthresh.datasets import load_yeast
+    from skthresh.datasets._yeast import load_yeast
     from skthresh.metrics import f1_score
-    from skthresh.strategies import available_strategies
+    from skthresh.strategies._registry import available_strategies, configure_strategy
 
     if base not in BASE_NAMES:
         raise ValueError(f"base must be one of {list(BASE_NAMES)}; got {base!r}.")
@@ -101,61 +107,45 @@ def run_demo(*, base="logreg", random_state=0, out=print):
         f"{len(X_test)} test genes that neither saw."
     )
     out("")
-    header = (
-        "| strategy | test micro-F1 | gain over 0.5 | test macro-F1 | "
-        "tuning micro-F1 | time (s) |"
+    header = ["strategy", "test micro-F1", "gain over 0.5", "test macro-F1"]
+    for line in table_lines([*header, "tuning micro-F1", "time (s)"]):
+        out(line)
+
+    def print_row(row):
+        test = row["test"]
+        cells = [row["strategy"], f"{test['f1_micro']:.4f}"]
+        cells += [f"{100 * row['gain']['f1_micro']:+.2f} pts"]
+        cells += [f"{test['f1_macro']:.4f}", f"{row['tuning']['f1_micro']:.4f}"]
+        out(table_row([*cells, f"{row['seconds']:.2f}"]))
+
+    def configured(name):
+        # Called inside the timed part: the demo times building the strategy.
+        return lambda: configure_strategy(name, random_state=random_state)
+
+    rows = compare_strategies(
+        Y_val,
+        S_val,
+        Y_test,
+        S_test,
+        {name: configured(name) for name in baseline_first(available_strategies())},
+        scorers={
+            "f1_micro": f1_score,
+            "f1_macro": functools.partial(f1_score, average="macro"),
+        },
+        on_row=print_row,
     )
-    out(header)
-    out("|---|---|---|---|---|---|")
-    rows = []
-    names = ["default"] + [n for n in available_strategies() if n != "default"]
-    baseline = None
-    for name in names:
-        _warm_up(name, Y_val, S_val, random_state)
-        start = time.perf_counter()
-        thresholds = learn_thresholds(
-            Y_val, S_val, strategy=name, **_demo_params(name, random_state)
-        )
-        seconds = time.perf_counter() - start
-        pred = apply_thresholds(S_test, thresholds)
-        row = {
-            "strategy": name,
-            "test_f1_micro": f1_score(Y_test, pred),
-            "test_f1_macro": f1_score(Y_test, pred, average="macro"),
-            "tuning_f1_micro": f1_score(Y_val, apply_thresholds(S_val, thresholds)),
-            "seconds": seconds,
-        }
-        if baseline is None:
-            baseline = row["test_f1_micro"]
-        rows.append(row)
-        out(
-            f"| {name} | {row['test_f1_micro']:.4f} | "
-            f"{100 * (row['test_f1_micro'] - baseline):+.2f} pts | "
-            f"{row['test_f1_macro']:.4f} | {row['tuning_f1_micro']:.4f} | "
-            f"{seconds:.2f} |"
-        )
     out("")
     out(
         "'default' is the fixed threshold 0.5; 'gain over 0.5' is in points of "
         "test micro-F1. A sample is positive when its score > threshold."
     )
-    return rows
-
-
-def _warm_up(name, Y, S, random_state):
-    """Run a strategy once on a few rows, untimed, so that one-off costs
-    (importing torch for the surrogate) are not counted as its time."""
-    from skthresh import learn_thresholds
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        learn_thresholds(
-            Y[:64], S[:64], strategy=name, **_demo_params(name, random_state)
-        )
-
-
-def _demo_params(name, random_state):
-    from skthresh.strategies import get_strategy
-
-    params = get_strategy(name).get_params()
-    return {"random_state": random_state} if "random_state" in params else {}
+    return [
+        {
+            "strategy": row["strategy"],
+            "test_f1_micro": row["test"]["f1_micro"],
+            "test_f1_macro": row["test"]["f1_macro"],
+            "tuning_f1_micro": row["tuning"]["f1_micro"],
+            "seconds": row["seconds"],
+        }
+        for row in rows
+    ]

@@ -1,3 +1,3 @@
-"""The version of skthresh, written once."""
+"""The version number of skthresh, importable without the rest of the package."""
 
 __version__ = "0.1.0"

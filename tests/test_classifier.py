@@ -19,10 +19,16 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.svm import LinearSVC
 
-from skthresh import DegenerateLabelWarning, FBeta, SurrogateThresholdClassifier
+from skthresh import (
+    DegenerateLabelWarning,
+    FBeta,
+    SurrogateThresholdClassifier,
+    learn_thresholds,
+)
 from skthresh.datasets import load_yeast
 from skthresh.metrics import check_metric, f1_score
-from skthresh.strategies import SurrogateThreshold
+from skthresh.strategies import CoordinateAscent, SurrogateThreshold
+from skthresh.strategies._registry import configure_strategy
 
 
 @pytest.fixture(scope="module")
@@ -297,6 +303,55 @@ def test_slope_with_a_strategy_without_slope_is_an_error(small):
     clf = SurrogateThresholdClassifier(_logreg(), strategy="default", slope=10.0)
     with pytest.raises(ValueError, match=re.escape("slope=10.0 was given")):
         clf.fit(X, Y)
+
+
+def test_strategy_is_built_through_the_route(small):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(
+        _logreg(), strategy="heuristic", random_state=3, verbose=2
+    ).fit(X, Y)
+    # the first draw of the classifier's generator seeds the strategy
+    expected = configure_strategy(
+        "heuristic", random_state=np.random.RandomState(3), verbose=2
+    )
+    assert clf.strategy_.get_params() == expected.get_params()
+    assert clf.strategy_.random_state == np.random.RandomState(3).randint(2**31 - 1)
+    assert clf.strategy_.verbose == 2
+    unseeded = SurrogateThresholdClassifier(_logreg(), strategy="heuristic")
+    assert unseeded.fit(X, Y).strategy_.random_state is None
+
+
+def test_first_draw_splits_when_the_strategy_takes_no_seed(small):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(
+        _logreg(), strategy="coordinate", random_state=3
+    ).fit(X, Y)
+    seed = np.random.RandomState(3).randint(2**31 - 1)
+    train, val = train_test_split(np.arange(len(X)), test_size=0.3, random_state=seed)
+    S_val = _logreg().fit(X[train], Y[train]).predict_proba(X[val])
+    expected = learn_thresholds(Y[val], S_val, strategy="coordinate")
+    assert clf.thresholds_.tobytes() == expected.tobytes()
+
+
+def test_route_draws_a_seed_only_for_a_strategy_that_takes_one():
+    generator = np.random.RandomState(0)
+    strategy = configure_strategy("coordinate", random_state=generator, verbose=1)
+    assert strategy.get_params() == {"max_iter": 100, "verbose": 1}
+    assert generator.randint(1000) == np.random.RandomState(0).randint(1000)
+    strategy = configure_strategy("global", random_state=5, verbose=3)
+    assert strategy.get_params() == {}  # neither applies
+
+
+def test_route_copies_a_strategy_object_unless_told_not_to():
+    given = CoordinateAscent(max_iter=5)
+    copied = configure_strategy(given, {"max_iter": 7})
+    assert copied is not given and (copied.max_iter, given.max_iter) == (7, 5)
+    assert configure_strategy(given, {"max_iter": 9}, copy=False) is given
+    assert given.max_iter == 9
+    message = "colour cannot be set on strategy CoordinateAscent, whose parameters"
+    with pytest.raises(ValueError, match=message):
+        configure_strategy(given, {"colour": "red"}, copy=False)
+    assert given.get_params() == {"max_iter": 9, "verbose": 0}
 
 
 def test_invalid_parameters_name_the_parameter(small):

@@ -8,6 +8,7 @@ from skthresh.metrics._fbeta import (
     fbeta_score,
     multilabel_counts,
 )
+from skthresh.metrics._report import multilabel_report
 
 __all__ = [
     "FBeta",
@@ -16,4 +17,5 @@ __all__ = [
     "fbeta_from_counts",
     "fbeta_score",
     "multilabel_counts",
+    "multilabel_report",
 ]

@@ -1,5 +1,6 @@
 """Registry of threshold strategies by name."""
 
+import numpy as np
 from sklearn.base import clone
 
 from skthresh.strategies._base import BaseThresholdStrategy
@@ -144,7 +145,9 @@ def get_strategy(strategy, **params):
     return configure_strategy(strategy, params)
 
 
-def configure_strategy(strategy, params=None, *, random_state=None, verbose=None):
+def configure_strategy(
+    strategy, params=None, *, random_state=None, verbose=None, copy=True
+):
     """The one route from a user's choice of strategy to a configured object.
 
     The classifier, :func:`~skthresh.learn_thresholds`, the command line
@@ -154,21 +157,29 @@ def configure_strategy(strategy, params=None, *, random_state=None, verbose=None
     Parameters
     ----------
     strategy : str or BaseThresholdStrategy
-        A registered name, or a strategy object (cloned).
+        A registered name, or a strategy object (cloned unless ``copy`` is
+        False).
     params : dict or None, default=None
         Hyper-parameters to set; a name the strategy does not have raises a
         ``ValueError`` that lists the ones it has.
-    random_state : int or None, default=None
-        Set on strategies that have a ``random_state`` parameter, ignored by
-        the others.
+    random_state : int, RandomState instance or None, default=None
+        Set, after ``params``, on strategies that have a ``random_state``
+        parameter, ignored by the others. From a ``RandomState`` instance
+        one integer seed is drawn, and only for a strategy that has the
+        parameter, so the caller's generator advances only then.
     verbose : int or None, default=None
         Set, when not None or 0, on strategies that have a ``verbose``
         parameter, ignored by the others.
+    copy : bool, default=True
+        Whether a strategy object is cloned. With False the parameters are
+        set on the object itself, which is returned, so that its fitted
+        attributes can be read after it is used.
 
     Returns
     -------
     strategy : BaseThresholdStrategy
-        The strategy, configured, ready for ``optimize``.
+        The configured strategy: a new, unfitted one unless ``copy`` is
+        False and an object was given.
 
     Examples
     --------
@@ -190,7 +201,7 @@ def configure_strategy(strategy, params=None, *, random_state=None, verbose=None
             )
         obj = _REGISTRY[strategy]()
     elif isinstance(strategy, BaseThresholdStrategy):
-        obj = clone(strategy)
+        obj = clone(strategy) if copy else strategy
     else:
         raise ValueError(
             "strategy must be the name of a registered strategy "
@@ -207,6 +218,8 @@ def configure_strategy(strategy, params=None, *, random_state=None, verbose=None
             )
         obj.set_params(**params)
     if random_state is not None and "random_state" in valid:
+        if isinstance(random_state, np.random.RandomState):
+            random_state = random_state.randint(np.iinfo(np.int32).max)
         obj.set_params(random_state=random_state)
     if verbose and "verbose" in valid:
         obj.set_params(verbose=verbose)
