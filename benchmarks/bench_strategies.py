@@ -126,9 +126,13 @@ def run_problem(title, Y, S, Y_test, S_test, rows, repeats, one_pass):
         times, thresholds = [], None
         for _ in range(repeats):
             fresh = clone(strategy)
-            start = time.perf_counter()
-            result = fresh.optimize(Y, S)
-            times.append(time.perf_counter() - start)
+            with warnings.catch_warnings():
+                # The published starts (0.5, 0.3) leave some labels outside
+                # their scores, on purpose: they reproduce the papers.
+                warnings.filterwarnings("ignore", message="init puts")
+                start = time.perf_counter()
+                result = fresh.optimize(Y, S)
+                times.append(time.perf_counter() - start)
             thresholds = result if thresholds is None else thresholds
         seconds = float(np.median(times))
         print(

@@ -189,3 +189,10 @@ def check_thresholds(thresholds, n_labels, *, name="thresholds"):
     if not np.isfinite(theta).all():
         raise ValueError(f"{name} must be finite; got {theta[~np.isfinite(theta)]}.")
     return theta
+
+
+def listed(indices, limit=10):
+    """The first ``limit`` indices as "0, 3, 7, ...", for messages."""
+    indices = list(map(str, indices))
+    more = ", ..." if len(indices) > limit else ""
+    return ", ".join(indices[:limit]) + more

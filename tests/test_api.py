@@ -535,6 +535,7 @@ def test_objective_matches_returned_thresholds_with_degenerate_label():
     assert est.objective_ == pytest.approx(metric_value(Y, S, theta), abs=1e-9)
 
 
+@pytest.mark.filterwarnings("ignore:init puts")  # the paper's start, 0.3
 def test_paper_reference_configuration(tagging):
     Y, S = tagging(0)
     est = SurrogateThreshold(

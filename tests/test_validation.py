@@ -1,6 +1,7 @@
 """Every bad input gets a clear error; every good one is accepted."""
 
 import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -507,3 +508,26 @@ def test_largest_allowed_surrogate_slope_gives_finite_thresholds(data):
     Y, S = data
     theta = get_strategy("surrogate", slope=1e6, max_iter=5).optimize(Y, S)
     assert np.isfinite(theta).all()
+
+
+@pytest.mark.parametrize("name", ["surrogate", "numerical", "heuristic"])
+def test_init_outside_the_scores_warns_and_names_the_labels(data, name):
+    Y, S = data  # probabilities
+    params = {"max_iter": 3} if name != "heuristic" else {"n_restarts": 1}
+    init = np.array([5.0, 0.5, -1.0])
+    with pytest.warns(
+        UserWarning, match=r"init puts 2 of 3 label\(s\) \(indices 0, 2\)"
+    ):
+        get_strategy(name, init=init, **params).optimize(Y, S)
+
+
+@pytest.mark.parametrize("name", ["surrogate", "numerical", "heuristic", "grid"])
+def test_init_within_the_scores_or_a_full_scan_does_not_warn(data, name):
+    Y, S = data
+    params = {"max_iter": 3} if name in ("surrogate", "numerical") else {}
+    inside = (S.min(axis=0) + S.max(axis=0)) / 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        get_strategy(name, init=inside, **params).optimize(Y, S)
+        if name == "grid":  # scans each label's whole range: no warning
+            get_strategy(name, init=5.0).optimize(Y, S)

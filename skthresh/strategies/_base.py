@@ -9,7 +9,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, clone
 
 from skthresh._summary import ScoreSummary
-from skthresh._validation import check_thresholds, check_tuning_data
+from skthresh._validation import check_thresholds, check_tuning_data, listed
 from skthresh.metrics import check_metric
 from skthresh.strategies._callable import is_callable_metric
 from skthresh.strategies._catalog import names_where
@@ -348,7 +348,7 @@ def _quoted(names):
 
 
 def _warn_degenerate(labels, shared):
-    shown = ", ".join(map(str, labels[:10])) + (", ..." if labels.size > 10 else "")
+    shown = listed(labels)
     warnings.warn(
         f"{labels.size} label(s) have no positive or no negative sample in the "
         f"tuning data (label indices {shown}); their thresholds were set to the "

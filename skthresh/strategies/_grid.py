@@ -119,12 +119,14 @@ class GridSearch(BaseThresholdStrategy):
         self.verbose = verbose
 
     def _optimize(self, Y, S, metric):
-        theta = initial_thresholds(self.init, Y, S, metric).copy()
+        theta = initial_thresholds(self.init, Y, S, metric, warn_outside=False).copy()
         summary = ScoreSummary._of_validated(Y, S)
         return self._search(summary, _SampleSearch(Y, S, metric, summary, theta), theta)
 
     def _optimize_summary(self, summary, metric):
-        theta = initial_thresholds(self.init, None, summary, metric).copy()
+        theta = initial_thresholds(
+            self.init, None, summary, metric, warn_outside=False
+        ).copy()
         return self._search(summary, _CountSearch(metric, summary, theta), theta)
 
     def _search(self, summary, label_search, theta):

@@ -1,11 +1,12 @@
 """Starting points shared by strategies: fixed, shared, proportional cuts, scales."""
 
+import warnings
 from numbers import Real
 
 import numpy as np
 
 from skthresh._summary import ScoreSummary
-from skthresh._validation import check_thresholds
+from skthresh._validation import check_thresholds, listed
 from skthresh.metrics._fbeta import _multilabel_counts
 from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
 from skthresh.strategies._shared import best_shared_threshold
@@ -22,7 +23,7 @@ def default_threshold(S):
     return 0.5 if (S.min() >= 0.0 and S.max() <= 1.0) else 0.0
 
 
-def initial_thresholds(init, Y, S, metric):
+def initial_thresholds(init, Y, S, metric, *, warn_outside=True):
     """Initial thresholds from an ``init`` parameter.
 
     Parameters
@@ -34,6 +35,10 @@ def initial_thresholds(init, Y, S, metric):
         Validated labels and scores.
     metric : FBeta or callable
         The metric, for ``"global"``.
+    warn_outside : bool, default=True
+        Whether given thresholds outside a label's scores warn (see
+        :func:`given_thresholds`); False for searches that scan every
+        label's whole range anyway.
 
     Returns
     -------
@@ -47,13 +52,49 @@ def initial_thresholds(init, Y, S, metric):
             else:
                 shared, _ = best_shared_threshold(Y, S, metric)
             return np.full(n_labels, shared)
-        if init == "default":
-            return np.full(n_labels, default_threshold(S))
-        raise ValueError(
-            "init must be 'global', 'default', a number or an array of one "
-            f"threshold per label; got init={init!r}."
+        return np.full(n_labels, default_threshold(S))  # "default"
+    return given_thresholds(init, S, warn_outside=warn_outside)
+
+
+def given_thresholds(init, S, *, warn_outside=True):
+    """Thresholds given as ``init``, checked, with a warning for stuck labels.
+
+    A label whose start lies at or above all its scores predicts nothing,
+    and one below all its scores predicts everything; no score lies near
+    the threshold, so a local search (surrogate or numerical gradients, a
+    perturbation search) may never move it. Such starts raise a
+    ``UserWarning`` naming the labels.
+
+    Parameters
+    ----------
+    init : float or array-like of shape (n_labels,)
+    S : ndarray of shape (n_samples, n_labels) or ScoreSummary
+    warn_outside : bool, default=True
+
+    Returns
+    -------
+    thresholds : ndarray of float64 of shape (n_labels,)
+    """
+    theta = check_thresholds(init, S.shape[1], name="init")
+    if not warn_outside:
+        return theta
+    if isinstance(S, ScoreSummary):
+        low, high = S.values[:, 0], S.values[:, -1]
+    else:
+        low, high = S.min(axis=0), S.max(axis=0)
+    outside = np.flatnonzero((theta >= high) | (theta < low))
+    if outside.size:
+        shown = listed(outside)
+        warnings.warn(
+            f"init puts {outside.size} of {theta.size} label(s) (indices {shown}) "
+            "at or above all their scores, or below all of them: they start by "
+            "predicting nothing or everything, and a local search may never move "
+            "them, no score lying near the threshold. Use init='global' (the best "
+            "shared threshold) or values within each label's scores.",
+            UserWarning,
+            stacklevel=5,
         )
-    return check_thresholds(init, n_labels, name="init")
+    return theta
 
 
 def rate_thresholds(Y, S):

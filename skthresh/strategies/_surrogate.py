@@ -7,12 +7,12 @@ import numpy as np
 
 from skthresh._summary import ScoreSummary
 from skthresh._torch import resolve_device, threads_for
-from skthresh._validation import check_thresholds
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._shared import best_shared_threshold
 from skthresh.strategies._starts import (
     better_start,
     default_threshold,
+    given_thresholds,
     rate_thresholds,
     resolve_scale,
 )
@@ -228,7 +228,7 @@ class SurrogateThreshold(BaseThresholdStrategy):
         """The start of the descent, and other thresholds it must not be below."""
         n_labels = S.shape[1]
         if not isinstance(self.init, str):
-            return check_thresholds(self.init, n_labels, name="init"), []
+            return given_thresholds(self.init, S), []
         if self.init == "default":
             return np.full(n_labels, default_threshold(S)), []
         if self.init == "rate":
