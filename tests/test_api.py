@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 import torch
+from _strategies import fast_params
 from numpy.testing import assert_array_equal
 from scipy.special import expit
 
@@ -24,7 +25,8 @@ from skthresh.strategies import (
 from skthresh.strategies._global import best_shared_threshold
 from skthresh.strategies._surrogate import better_start, rate_thresholds
 
-FAST = {"strategy": "surrogate", "max_iter": 15}
+# learn_thresholds keywords: the surrogate by name, with the tests' small budget.
+FAST = {"strategy": "surrogate", **fast_params("surrogate")}
 
 
 def metric_value(Y, S, thresholds, metric="f1_micro"):

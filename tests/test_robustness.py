@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from _strategies import make_strategy
 from numpy.testing import assert_array_equal
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_multilabel_classification
@@ -20,28 +21,12 @@ from skthresh.strategies import available_strategies, get_strategy
 STRATEGIES = available_strategies()
 METRICS = ["f1_micro", "f1_macro", "f1_samples", "f2_micro", "f0.5_samples"]
 
-# Small budgets, so that every strategy runs in milliseconds.
-FAST = {
-    "coordinate": {"max_iter": 20},
-    "grid": {"n_points": 5, "n_refinements": 1, "n_passes": 2},
-    "heuristic": {"n_restarts": 2, "n_steps": 30, "random_state": 0},
-    "numerical": {"max_iter": 20},
-    "surrogate": {"max_iter": 20},
-}
-
 # Strategies whose result is, by their documentation, at least as good on the
 # tuning data as a threshold shared by all labels (their start, or an exact
 # optimum), hence as the fixed default; numerical gradients start from 0.5
 # and keep the best seen; the default strategy is the fixed threshold itself.
 NOT_BELOW_DEFAULT = ["coordinate", "default", "global", "grid", "heuristic"]
 NOT_BELOW_DEFAULT += ["numerical", "surrogate"]
-
-
-def make_strategy(name):
-    strategy = get_strategy(name, **FAST.get(name, {}))
-    if name not in FAST and "random_state" in strategy.get_params(deep=False):
-        strategy.set_params(random_state=0)  # registered since this was written
-    return strategy
 
 
 class ScoresAsInput(ClassifierMixin, BaseEstimator):
