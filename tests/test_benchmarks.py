@@ -1,9 +1,13 @@
 """Smoke runs of the benchmark scripts, so that they cannot rot."""
 
 import re
+import subprocess
 
+import numpy as np
 import pytest
-from _benchmarks import load_benchmark
+from _benchmarks import BENCHMARKS, load_benchmark
+
+ROOT = BENCHMARKS.parent
 
 
 def test_bench_strategies_tiny(capsys):
@@ -52,3 +56,25 @@ def test_bench_surrogate_gap_problems_are_checked():
     for bad in ("300x7:2", "300x7:2:raw", "300:2:proba", "300x7:2:proba:a:b"):
         with pytest.raises(Exception, match="problem is NxL|output must be"):
             bench.parse_problem(bad)
+
+
+def test_timing_helpers():
+    # benchmarks/_timing.py: the unit of time, and the commit of the checkout
+    # that holds it (git run in the repository root, whatever the cwd).
+    timing = load_benchmark("_timing")
+    S = np.random.default_rng(0).random((300, 7))
+    seconds = timing.pass_time(S, repeats=3)
+    assert isinstance(seconds, float) and 0.0 < seconds < 1.0
+
+    def git(*args):
+        try:
+            return subprocess.run(
+                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    head = git("rev-parse", "HEAD")
+    dirty = bool(git("status", "--porcelain", "--", "skthresh"))
+    expected = (head + "+dirty" * dirty) if head else None
+    assert timing.git_commit() == expected
