@@ -210,27 +210,6 @@ def test_one_positive_in_100_000(rare, name):
 # --- Large score magnitudes --------------------------------------------------------
 
 
-def _decision_scores(scale, dtype, n=2000, n_labels=5):
-    rng = np.random.RandomState(0)
-    Y = rng.uniform(size=(n, n_labels)) < 0.3
-    S = (rng.standard_normal((n, n_labels)) + 1.5 * Y - 0.5) * scale
-    return Y, S.astype(dtype)
-
-
-@pytest.mark.parametrize(
-    "scale, dtype",
-    [(1e6, np.float32), (1e30, np.float64), (1e200, np.float64)],
-    ids=["1e6-float32", "1e30-float64", "1e200-float64"],
-)
-def test_surrogate_on_large_decision_scores(scale, dtype):
-    # Warnings are errors: an overflow or an invalid value fails the test.
-    Y, S = _decision_scores(scale, dtype)
-    theta = learn_thresholds(Y, S, strategy="surrogate", max_iter=50)
-    assert np.isfinite(theta).all()
-    # The default threshold of decision scores is 0.
-    assert f1_score(Y, S > theta) >= f1_score(Y, S > 0.0)
-
-
 @pytest.mark.parametrize("name", STRATEGIES)
 def test_scores_near_the_float64_limit(name):
     # Finite scores are valid input, whatever their magnitude; the spread of
@@ -266,25 +245,3 @@ def test_scores_with_a_tiny_spread(name, tiny, metric):
     if name in NOT_BELOW_DEFAULT:
         score = check_metric(metric).score
         assert score(Y, S > theta) >= score(Y, S > 0.0)
-
-
-@pytest.mark.parametrize(
-    "metric, mode",
-    [("f1_micro", "sorted"), ("f1_micro", "dense"), ("f1_samples", "dense")],
-)
-def test_surrogate_with_labels_of_very_different_spreads(metric, mode):
-    # One label spread over 1.8e7, the others over the smallest normal
-    # float32 (found by test_properties.py with the "ci" profile): each
-    # label's slope is relative to its own spread.
-    tiny = -np.finfo(np.float32).tiny.astype(np.float64)
-    Y = np.zeros((5, 3), dtype=bool)
-    Y[0] = True
-    S = np.full(Y.shape, tiny)
-    S[0] = [1.80400180e07, 0.0, tiny]
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        theta = learn_thresholds(Y, S, strategy="surrogate", metric=metric, mode=mode)
-    assert np.isfinite(theta).all()
-    score = check_metric(metric).score
-    shared = learn_thresholds(Y, S, strategy="global", metric=metric)
-    assert score(Y, S > theta) >= score(Y, S > shared)

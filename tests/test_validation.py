@@ -9,7 +9,7 @@ from numpy.testing import assert_array_equal
 
 from skthresh import apply_thresholds, learn_thresholds
 from skthresh._validation import check_tuning_data
-from skthresh.strategies import DefaultThreshold, SurrogateThreshold
+from skthresh.strategies import DefaultThreshold
 
 N, L = 40, 3
 
@@ -357,74 +357,10 @@ def test_apply_thresholds_non_finite_thresholds(data):
         apply_thresholds(S, [0.5, np.inf, 0.5])
 
 
-# --- Surrogate parameters ----------------------------------------------------------
+# --- DefaultThreshold parameters ----------------------------------------------------
 
 
-POSITIVE = r" must be a positive finite number; got "
-SCALE = r"scale must be 'auto' or a positive finite number; got scale="
-DEVICE = r"device must be 'cpu', 'cuda' or 'cuda:<index>'; got device="
 PER_LABEL = r" must be a scalar or an array of shape \(3,\), one per label; got "
-
-
-@pytest.mark.parametrize(
-    "params, match",
-    [
-        ({"slope": -1.0}, "slope" + POSITIVE + "slope=-1.0"),
-        ({"slope": 0}, "slope" + POSITIVE + "slope=0"),
-        ({"slope": np.inf}, "slope" + POSITIVE + "slope=inf"),
-        ({"slope": "50"}, "slope" + POSITIVE + "slope='50'"),
-        ({"slope_growth": 0.0}, "slope_growth" + POSITIVE + "slope_growth=0.0"),
-        ({"slope_growth": np.nan}, "slope_growth" + POSITIVE + "slope_growth=nan"),
-        ({"learning_rate": 0.0}, "learning_rate" + POSITIVE + "learning_rate=0.0"),
-        ({"learning_rate": -0.1}, "learning_rate" + POSITIVE + "learning_rate=-0.1"),
-        ({"max_iter": 0}, r"max_iter must be an integer >= 1; got max_iter=0"),
-        ({"max_iter": 10.0}, r"max_iter must be an integer >= 1; got max_iter=10.0"),
-        ({"max_iter": True}, r"max_iter must be an integer >= 1; got max_iter=True"),
-        (
-            {"optimizer": "rmsprop"},
-            r"optimizer must be 'adam' or 'sgd'; got optimizer='rmsprop'",
-        ),
-        (
-            {"mode": "fast"},
-            r"mode must be 'auto', 'sorted' or 'dense'; got mode='fast'",
-        ),
-        ({"scale": -1.0}, SCALE + "-1.0"),
-        ({"scale": 0}, SCALE + "0"),
-        ({"scale": "big"}, SCALE + "'big'"),
-        ({"scale": np.nan}, SCALE + "nan"),
-        ({"init": [0.5, 0.5]}, "init" + PER_LABEL + r"shape \(2,\)"),
-        ({"init": np.nan}, r"init must be finite"),
-        ({"init": [0.5, np.nan, 0.5]}, r"init must be finite; got \[nan\]"),
-        (
-            {"init": "median"},
-            r"init must be 'auto', 'global', 'rate', 'default', a number",
-        ),
-        ({"device": "tpu"}, DEVICE + "'tpu'"),
-        ({"device": "meta"}, DEVICE + "'meta'"),
-    ],
-)
-def test_surrogate_bad_params(data, params, match):
-    Y, S = data
-    with pytest.raises(ValueError, match=match):
-        _learn(Y, S, **params)
-    with pytest.raises(ValueError, match=match):
-        SurrogateThreshold(**params).optimize(Y, S)
-
-
-def test_surrogate_sorted_mode_refuses_samples_average(data):
-    Y, S = data
-    match = r"mode='sorted' cannot optimize a samples average"
-    with pytest.raises(ValueError, match=match):
-        _learn(Y, S, mode="sorted", metric="f1_samples")
-
-
-@pytest.mark.parametrize("device", ["cuda", "cuda:0", torch.device("cuda")])
-def test_surrogate_cuda_without_cuda(data, monkeypatch, device):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    Y, S = data
-    match = r"device=.*cuda.* was requested but CUDA is not available"
-    with pytest.raises(ValueError, match=match):
-        _learn(Y, S, device=device)
 
 
 @pytest.mark.parametrize(
