@@ -13,13 +13,13 @@ import warnings
 import numpy as np
 import pytest
 import torch
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
 
 from skthresh import DegenerateLabelWarning, ScoreSummary, learn_thresholds
 from skthresh.datasets import make_tagging_scores
-from skthresh.metrics import check_metric, f1_score, fbeta_score
-from skthresh.strategies import SurrogateThreshold
+from skthresh.metrics import FBeta, check_metric, f1_score, fbeta_score
+from skthresh.strategies import GlobalThreshold, SurrogateThreshold
 
 # NEW-LOCATION: from skthresh.strategies._shared import best_shared_threshold
 from skthresh.strategies._global import best_shared_threshold
@@ -81,6 +81,20 @@ def learned(tagging):
         return cache[key]
 
     return get
+
+
+def weak_problem(seed):
+    """300 x 6 barely separable probabilities, one label per sample on average.
+
+    The proportional cut of a samples average is below the best shared
+    threshold here, and the descent needs steps to recover: the floor of
+    ``init="auto"`` is what keeps the result above the shared threshold.
+    """
+    Y, S = make_tagging_scores(
+        300, 6, separability=0.3, mean_labels_per_sample=1.0, random_state=seed
+    )
+    assert no_degenerate_label(Y)
+    return Y, S
 
 
 # --- Parameters --------------------------------------------------------------------
@@ -164,6 +178,24 @@ def test_surrogate_sorted_mode_refuses_samples_average(data):
         _learn(Y, S, mode="sorted", metric="f1_samples")
 
 
+SAMPLES_AVERAGES = ["f1_samples", "f0.5_samples", FBeta(2.0, "samples")]
+
+
+@pytest.mark.parametrize("metric", SAMPLES_AVERAGES)
+def test_sorted_mode_refuses_a_samples_average_before_any_step(small, metric):
+    # Refused by the strategy itself, with what to use instead, before it
+    # fits anything; "auto" takes the dense formulation for it.
+    Y, S = small
+    est = SurrogateThreshold(mode="sorted", max_iter=3)
+    with pytest.raises(ValueError, match=r"use mode='auto' or 'dense'") as info:
+        est.optimize(Y, S, metric)
+    assert "mode='sorted' cannot optimize a samples average" in str(info.value)
+    assert not hasattr(est, "history_") and not hasattr(est, "objective_")
+    auto = SurrogateThreshold(max_iter=3).optimize(Y, S, metric)
+    dense = SurrogateThreshold(mode="dense", max_iter=3).optimize(Y, S, metric)
+    assert_array_equal(auto, dense)
+
+
 @pytest.mark.parametrize("device", ["cuda", "cuda:0", torch.device("cuda")])
 def test_surrogate_cuda_without_cuda(data, monkeypatch, device):
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
@@ -171,6 +203,43 @@ def test_surrogate_cuda_without_cuda(data, monkeypatch, device):
     match = r"device=.*cuda.* was requested but CUDA is not available"
     with pytest.raises(ValueError, match=match):
         _learn(Y, S, device=device)
+
+
+def test_transform_auto_follows_the_scores():
+    # "auto": the logit for probabilities, none for decision scores; the
+    # logit refuses scores outside [0, 1], and a bad name is refused.
+    kwargs = {"mean_labels_per_sample": 1.5, "random_state": 0}
+    Y, P = make_tagging_scores(300, 5, **kwargs)
+    Y_logit, Z = make_tagging_scores(300, 5, output="logit", **kwargs)
+    assert no_degenerate_label(Y) and no_degenerate_label(Y_logit)
+    assert Z.min() < 0.0 < 1.0 < Z.max()
+    est = SurrogateThreshold(max_iter=3)
+    est.optimize(Y, P)
+    assert est.transform_.name == "logit"
+    est.optimize(Y_logit, Z)
+    assert est.transform_.name == "none"
+    est = SurrogateThreshold(transform="logit", max_iter=3)
+    with pytest.raises(ValueError, match=r"transform='logit' needs scores within"):
+        est.optimize(Y_logit, Z)
+    with pytest.raises(ValueError, match=r"transform.*'log'"):
+        SurrogateThreshold(transform="log", max_iter=3).optimize(Y, P)
+
+
+def test_sgd_optimizer_ascends_with_its_own_steps(small):
+    # Plain gradient ascent also climbs from the start, by other steps than
+    # Adam's from the same start.
+    Y, S = small
+    kwargs = {"init": 0.5, "max_iter": 20}
+    adam = SurrogateThreshold(**kwargs)
+    adam.optimize(Y, S)
+    sgd = SurrogateThreshold(optimizer="sgd", learning_rate=0.1, **kwargs)
+    theta = sgd.optimize(Y, S)
+    start = metric_value(Y, S, 0.5)
+    assert sgd.history_["objective"][0] == pytest.approx(start, abs=1e-6)
+    assert adam.history_["objective"][0] == sgd.history_["objective"][0]
+    assert sgd.objective_ > start + 0.01
+    assert sgd.objective_ == pytest.approx(metric_value(Y, S, theta), abs=1e-9)
+    assert not np.array_equal(sgd.history_["objective"], adam.history_["objective"])
 
 
 # --- Starts: the proportional cut, the better start, "auto" ----------------------
@@ -260,6 +329,24 @@ def test_surrogate_auto_init_never_below_either_start(seed, metric):
     assert reached >= metric_value(Y, S, shared, metric)
     start = better_start(m, Y, S, np.full(10, shared), rate_thresholds(Y, S))
     assert reached >= metric_value(Y, S, start, metric)
+
+
+@pytest.mark.parametrize("metric", ["f1_micro", "f1_macro", "f1_samples"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_auto_init_never_below_the_best_shared_threshold(seed, metric):
+    # The shared threshold is a floor of init="auto": after one step, whose
+    # descent cannot recover from a poor proportional cut (samples average),
+    # as after twenty.
+    Y, S = weak_problem(seed)
+    average = check_metric(metric).average
+    shared = GlobalThreshold()
+    shared_value = f1_score(Y, S > shared.optimize(Y, S, metric), average=average)
+    assert shared.objective_ == pytest.approx(shared_value, abs=1e-12)
+    for max_iter in (1, 20):
+        est = SurrogateThreshold(max_iter=max_iter)
+        theta = est.optimize(Y, S, metric)
+        assert f1_score(Y, S > theta, average=average) >= shared_value
+        assert est.objective_ >= shared_value - 1e-12
 
 
 def test_surrogate_auto_init_reaches_a_label_far_from_the_others():
@@ -365,6 +452,28 @@ def test_sorted_and_dense_agree(tagging, learned):
     assert abs(f_sorted - f_dense) <= 0.005, (f_sorted, f_dense)
 
 
+@pytest.mark.parametrize("metric", ["f1_micro", "f1_macro"])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sorted_and_dense_agree_on_small_problems(seed, metric):
+    # Under-confident scores, started from 0.5, far from the best thresholds:
+    # both formulations climb from the same start to the same height.
+    Y, S = make_tagging_scores(
+        400, 6, mean_labels_per_sample=1.5, bias=-2.0, random_state=seed
+    )
+    assert no_degenerate_label(Y)
+    average = check_metric(metric).average
+    reached, starts = {}, {}
+    for mode in ("sorted", "dense"):
+        est = SurrogateThreshold(mode=mode, init=0.5, max_iter=50)
+        theta = est.optimize(Y, S, metric)
+        reached[mode] = f1_score(Y, S > theta, average=average)
+        starts[mode] = est.history_["objective"][0]
+        assert est.objective_ == pytest.approx(reached[mode], abs=1e-12)
+        assert reached[mode] > starts[mode] + 0.05, mode
+    assert starts["sorted"] == pytest.approx(starts["dense"], abs=1e-9)
+    assert abs(reached["sorted"] - reached["dense"]) <= 0.02, reached
+
+
 @pytest.mark.parametrize("mode", ["sorted", "dense"])
 def test_surrogate_deterministic(small, mode):
     Y, S = small
@@ -431,6 +540,28 @@ def test_surrogate_history_and_objective(small, mode, metric):
     assert est.objective_ == pytest.approx(metric_value(Y, S, theta, metric), abs=1e-9)
 
 
+@pytest.mark.parametrize("init", ["auto", "global", "rate", 0.5])
+@pytest.mark.parametrize("max_iter", [1, 7])
+@pytest.mark.parametrize("metric", ["f1_micro", "f1_samples"])
+def test_objective_is_the_best_of_the_history_or_the_floor(init, max_iter, metric):
+    # One value before each step and one after the last; objective_ is the
+    # best of them, or the shared threshold's value where init="auto" keeps
+    # it as a floor (reached after one step on the samples average).
+    Y, S = weak_problem(0)
+    est = SurrogateThreshold(init=init, max_iter=max_iter)
+    theta = est.optimize(Y, S, metric)
+    objective = est.history_["objective"]
+    assert objective.shape == est.history_["elapsed"].shape == (max_iter + 1,)
+    assert est.n_iter_ == max_iter
+    assert est.best_iter_ == int(np.argmax(objective))  # the first best
+    best = objective.max()
+    if init == "auto":
+        shared = learn_thresholds(Y, S, strategy="global", metric=metric)
+        best = max(best, metric_value(Y, S, shared, metric))
+    assert est.objective_ == pytest.approx(best, abs=1e-9)
+    assert est.objective_ == pytest.approx(metric_value(Y, S, theta, metric), abs=1e-12)
+
+
 def test_objective_matches_returned_thresholds_with_degenerate_label():
     # Label 0 has no positive: the surrogate learns to predict none of it,
     # then the degenerate-label rule gives it the shared threshold.
@@ -461,6 +592,39 @@ def test_slope_growth_sharpens_the_surrogate(small):
     assert_array_equal(first, fixed.history_["objective"][:2])
     assert grown._growth(0) == 1.0 and grown._growth(10) == pytest.approx(4.0)
     assert grown._growth(5) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize("mode", ["sorted", "dense"])
+def test_fixed_slope_is_the_slope_over_each_label_unit(mode):
+    # slope_growth=1.0: slopes_ is slope / unit, per label, whatever the
+    # learning rate and the number of steps (the slope is not learned).
+    kwargs = {"mean_labels_per_sample": 1.5, "dtype": np.float64, "random_state": 0}
+    Y, S = make_tagging_scores(400, 5, output="logit", **kwargs)
+    assert no_degenerate_label(Y)
+
+    def slopes(S, **params):
+        params = {"slope": 30.0, "slope_growth": 1.0, "max_iter": 3, **params}
+        est = SurrogateThreshold(transform="none", mode=mode, **params)
+        est.optimize(Y, S)
+        return est.slopes_
+
+    # A number as scale is every label's unit.
+    assert_allclose(slopes(S, scale=0.25), np.full(5, 30.0 / 0.25), rtol=1e-6)
+    # scale="auto": each label's unit is the spread of its own scores
+    # between their 5% and 95% quantiles.
+    base = slopes(S)
+    q05, q95 = np.quantile(S, [0.05, 0.95], axis=0)
+    assert_allclose(base * (q95 - q05), 30.0, rtol=0.05)
+    # Stretching one label's scores fourfold divides its slope by four only.
+    stretched = S.copy()
+    stretched[:, 2] *= 4.0
+    expected = base.copy()
+    expected[2] /= 4.0
+    assert_allclose(slopes(stretched), expected, rtol=1e-6)
+    # The slope scales linearly, the growth multiplies the last step's.
+    assert_allclose(slopes(S, slope=60.0), 2.0 * base, rtol=1e-6)
+    assert_allclose(slopes(S, slope_growth=3.0), 3.0 * base, rtol=1e-6)
+    assert_array_equal(slopes(S, max_iter=12, learning_rate=0.1), base)
 
 
 # The slope grows fourfold over the descent by default: 1000 ends at 4000.
