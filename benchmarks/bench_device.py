@@ -25,8 +25,7 @@ import time
 import warnings
 
 import numpy as np
-
-from skthresh.utils._timing import pass_time
+from _timing import pass_time
 
 
 def parse_args(argv=None):

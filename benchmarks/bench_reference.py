@@ -57,12 +57,12 @@ import sys
 import time
 
 import numpy as np
+from _timing import pass_time
 from sklearn.base import clone
 from sklearn.metrics import f1_score as sklearn_f1_score
 
 from skthresh.datasets import make_tagging_scores
 from skthresh.strategies import get_strategy
-from skthresh.utils._timing import pass_time
 
 STRATEGIES = ("grid", "heuristic", "numerical")
 # What a reference budget shortens, per strategy: the grid's reference is

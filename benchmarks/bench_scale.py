@@ -71,8 +71,7 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-
-from skthresh.utils._timing import git_commit, pass_time
+from _timing import git_commit, pass_time
 
 DEFAULT_STRATEGIES = "surrogate,coordinate,global,heuristic"
 

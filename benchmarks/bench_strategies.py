@@ -27,6 +27,7 @@ import time
 import warnings
 
 import numpy as np
+from _timing import pass_time
 from sklearn.base import clone
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.exceptions import ConvergenceWarning
@@ -44,7 +45,6 @@ from skthresh.strategies import (
     available_strategies,
     get_strategy,
 )
-from skthresh.utils._timing import pass_time
 
 
 def parse_args(argv=None):

@@ -35,6 +35,7 @@ import time
 import warnings
 
 import numpy as np
+from _timing import git_commit, pass_time
 
 from skthresh.datasets import make_tagging_scores
 from skthresh.metrics import f1_score
@@ -43,7 +44,6 @@ from skthresh.strategies import (
     DegenerateLabelWarning,
     SurrogateThreshold,
 )
-from skthresh.utils._timing import git_commit, pass_time
 
 DEFAULT_PROBLEMS = (
     "20000x527:0:proba,20000x527:1:proba,20000x527:2:proba,"

@@ -10,30 +10,20 @@ random draws (heuristic) and floating-point operations are the same.
 """
 
 import argparse
-import importlib.util
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
+from _benchmarks import load_benchmark
 from sklearn.metrics import f1_score
 
 from skthresh.datasets import make_tagging_scores
 from skthresh.strategies import GlobalThreshold, get_strategy
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
 def bench():
-    return load("bench_reference")
+    return load_benchmark("bench_reference")
 
 
 def make_problem(quantized=False):

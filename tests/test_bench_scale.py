@@ -1,24 +1,14 @@
 """Smoke runs of the scale and device benchmarks, so that they cannot rot."""
 
 import argparse
-import importlib.util
 import re
-from pathlib import Path
 
 import pytest
-
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from _benchmarks import load_benchmark
 
 
 def test_bench_scale_tiny(capsys, tmp_path):
-    bench = load("bench_scale")
+    bench = load_benchmark("bench_scale")
     argv = ["--tiny", "--strategies", "coordinate,global", "--data-dir", str(tmp_path)]
     assert bench.main(argv) == 0
     out = capsys.readouterr().out
@@ -39,7 +29,7 @@ def test_bench_scale_tiny(capsys, tmp_path):
 
 
 def test_bench_scale_options():
-    bench = load("bench_scale")
+    bench = load_benchmark("bench_scale")
     assert bench.parse_sizes("20000x527, 1_000_000x527") == [
         (20000, 527),
         (1000000, 527),
@@ -53,7 +43,7 @@ def test_bench_scale_options():
 def test_bench_scale_json_and_sparse_floor(capsys, tmp_path):
     import json
 
-    bench = load("bench_scale")
+    bench = load_benchmark("bench_scale")
     path = tmp_path / "out" / "scale.json"
     argv = ["--tiny", "--strategies", "coordinate", "--data-dir", str(tmp_path)]
     argv += ["--sparse-floor", "0.05", "--json", str(path)]
@@ -96,7 +86,7 @@ def test_bench_scale_chunked_data_is_one_call(tmp_path):
 
     from skthresh.datasets import make_tagging_scores
 
-    bench = load("bench_scale")
+    bench = load_benchmark("bench_scale")
     # 5000 labels: chunks of 209 rows, so 1000 rows are five chunks.
     y_path, s_path = bench.data_files(tmp_path, 1000, 5000, 3)
     Y, S = make_tagging_scores(1000, 5000, dtype=np.float32, random_state=3)
@@ -110,7 +100,7 @@ def test_bench_scale_micro_f1_chunked():
 
     from skthresh.metrics import f1_score
 
-    bench = load("bench_scale")
+    bench = load_benchmark("bench_scale")
     rng = np.random.default_rng(0)
     Y = rng.random((50, 6)) < 0.3
     S = rng.random((50, 6)).astype(np.float32)
@@ -126,7 +116,7 @@ def test_plot_scaling(capsys, tmp_path):
     pytest.importorskip("matplotlib")
     import json
 
-    plot = load("plot_scaling")
+    plot = load_benchmark("plot_scaling")
     result = {"seconds": 2.0, "pass": 0.01, "setup": 0.5, "step": 0.002}
     payload = {
         "sizes": [
@@ -148,7 +138,7 @@ def test_plot_scaling(capsys, tmp_path):
 
 
 def test_bench_device_tiny(capsys):
-    bench = load("bench_device")
+    bench = load_benchmark("bench_device")
     # Two CPU runs exercise the comparison wherever CUDA is absent.
     argv = ["--tiny", "--devices", "cpu,cpu", "--modes", "sorted"]
     assert bench.main(argv) == 0
@@ -161,6 +151,6 @@ def test_bench_device_skips_without_cuda(capsys):
     torch = pytest.importorskip("torch")
     if torch.cuda.is_available():
         pytest.skip("CUDA is available")
-    bench = load("bench_device")
+    bench = load_benchmark("bench_device")
     assert bench.main(["--tiny"]) == 0
     assert "skipped" in capsys.readouterr().out

@@ -1,23 +1,17 @@
 """Smoke runs of the benchmark scripts, so that they cannot rot."""
 
-import importlib.util
 import re
-from pathlib import Path
+import subprocess
 
+import numpy as np
 import pytest
+from _benchmarks import BENCHMARKS, load_benchmark
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-def load(name):
-    spec = importlib.util.spec_from_file_location(name, BENCHMARKS / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+ROOT = BENCHMARKS.parent
 
 
 def test_bench_strategies_tiny(capsys):
-    bench = load("bench_strategies")
+    bench = load_benchmark("bench_strategies")
     assert bench.main(["--tiny"]) == 0
     out = capsys.readouterr().out
     tables = re.findall(r"^### (.+)$", out, flags=re.MULTILINE)
@@ -32,7 +26,7 @@ def test_bench_strategies_tiny(capsys):
 
 
 def test_bench_strategies_options(capsys):
-    bench = load("bench_strategies")
+    bench = load_benchmark("bench_strategies")
     bench.main(["--tiny", "--no-yeast", "--strategies", "coordinate,global"])
     out = capsys.readouterr().out
     assert "Yeast" not in out and "| coordinate |" in out and "| grid |" not in out
@@ -41,7 +35,7 @@ def test_bench_strategies_options(capsys):
 
 
 def test_bench_surrogate_gap_tiny(capsys):
-    bench = load("bench_surrogate_gap")
+    bench = load_benchmark("bench_surrogate_gap")
     assert bench.main(["--tiny"]) == 0
     out = capsys.readouterr().out
     rows = re.findall(r"^\| (.+?) \| ([\d.]+) \| (-?[\d.]+) \| ([\d.]+) \|", out, re.M)
@@ -56,9 +50,31 @@ def test_bench_surrogate_gap_tiny(capsys):
 
 
 def test_bench_surrogate_gap_problems_are_checked():
-    bench = load("bench_surrogate_gap")
+    bench = load_benchmark("bench_surrogate_gap")
     assert bench.parse_problem("300x7:2:logit") == (300, 7, 2, "logit", 0.0)
     assert bench.parse_problem("300x7:2:proba:0.01") == (300, 7, 2, "proba", 0.01)
     for bad in ("300x7:2", "300x7:2:raw", "300:2:proba", "300x7:2:proba:a:b"):
         with pytest.raises(Exception, match="problem is NxL|output must be"):
             bench.parse_problem(bad)
+
+
+def test_timing_helpers():
+    # benchmarks/_timing.py: the unit of time, and the commit of the checkout
+    # that holds it (git run in the repository root, whatever the cwd).
+    timing = load_benchmark("_timing")
+    S = np.random.default_rng(0).random((300, 7))
+    seconds = timing.pass_time(S, repeats=3)
+    assert isinstance(seconds, float) and 0.0 < seconds < 1.0
+
+    def git(*args):
+        try:
+            return subprocess.run(
+                ["git", *args], cwd=ROOT, capture_output=True, text=True, timeout=10
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return ""
+
+    head = git("rev-parse", "HEAD")
+    dirty = bool(git("status", "--porcelain", "--", "skthresh"))
+    expected = (head + "+dirty" * dirty) if head else None
+    assert timing.git_commit() == expected

@@ -14,6 +14,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from _strategies import fast_params, make_strategy
 from numpy.testing import assert_array_equal
 from sklearn.datasets import make_multilabel_classification
 from sklearn.frozen import FrozenEstimator
@@ -23,25 +24,9 @@ from sklearn.multiclass import OneVsRestClassifier
 import skthresh
 from skthresh import SurrogateThresholdClassifier, learn_thresholds
 from skthresh._cli import main
-from skthresh.strategies import available_strategies, get_strategy
+from skthresh.strategies import available_strategies
 
 STRATEGIES = available_strategies()
-
-# Small budgets, so that every strategy fits in milliseconds.
-FAST = {
-    "coordinate": {"max_iter": 20},
-    "grid": {"n_points": 5, "n_refinements": 1, "n_passes": 2},
-    "heuristic": {"n_restarts": 2, "n_steps": 30, "random_state": 0},
-    "numerical": {"max_iter": 20},
-    "surrogate": {"max_iter": 20},
-}
-
-
-def make_strategy(name):
-    strategy = get_strategy(name, **FAST.get(name, {}))
-    if name not in FAST and "random_state" in strategy.get_params(deep=False):
-        strategy.set_params(random_state=0)  # registered since this was written
-    return strategy
 
 
 def assert_same_bits(a, b):
@@ -220,7 +205,7 @@ def test_cli_json_thresholds_are_bit_exact(fitted, data, name, tmp_path, capsys)
     params = [
         f"--param={key}={json.dumps(value)}"
         for key, value in make_strategy(name).get_params(deep=False).items()
-        if key in FAST.get(name, {}) or key == "random_state"
+        if key in fast_params(name)
     ]
     argv = ["fit", "--scores", str(tmp_path / "scores.npy")]
     argv += ["--labels", str(tmp_path / "labels.npy"), "--out", str(out)]

@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _strategies import make_strategy
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -24,15 +25,6 @@ from skthresh.strategies import available_strategies, get_strategy
 
 STRATEGIES = available_strategies()
 
-# Small budgets and settings, so that a hypothesis example takes milliseconds.
-FAST = {
-    "coordinate": {"max_iter": 20},
-    "grid": {"n_points": 5, "n_refinements": 1, "n_passes": 2},
-    "heuristic": {"n_restarts": 2, "n_steps": 30, "random_state": 0},
-    "numerical": {"max_iter": 20},
-    "surrogate": {"max_iter": 20},
-}
-
 METRICS = ["f1_micro", "f1_macro", "f1_samples", "f2_micro", "f0.5_macro"]
 
 # Strategies documented to return the best thresholds they have seen (or to
@@ -43,16 +35,6 @@ KEEPS_BEST = ["coordinate", "grid", "heuristic", "numerical", "surrogate"]
 # the samples average of coordinate update labels one at a time, in index
 # order (Gauss-Seidel), so only their metric is compared after a permutation.
 ORDER_DEPENDENT = {"grid": set(METRICS), "coordinate": {"f1_samples"}}
-
-
-def make_strategy(name):
-    """A fresh strategy with small budgets and a fixed seed."""
-    strategy = get_strategy(name, **FAST.get(name, {}))
-    params = strategy.get_params(deep=False)
-    if name not in FAST:  # registered since this file was written
-        small = {"random_state": 0, "max_iter": 20}
-        strategy.set_params(**{k: v for k, v in small.items() if k in params})
-    return strategy
 
 
 def is_stochastic(name):

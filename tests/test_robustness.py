@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from _strategies import make_strategy
 from numpy.testing import assert_array_equal
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.datasets import make_multilabel_classification
@@ -20,28 +21,12 @@ from skthresh.strategies import available_strategies, get_strategy
 STRATEGIES = available_strategies()
 METRICS = ["f1_micro", "f1_macro", "f1_samples", "f2_micro", "f0.5_samples"]
 
-# Small budgets, so that every strategy runs in milliseconds.
-FAST = {
-    "coordinate": {"max_iter": 20},
-    "grid": {"n_points": 5, "n_refinements": 1, "n_passes": 2},
-    "heuristic": {"n_restarts": 2, "n_steps": 30, "random_state": 0},
-    "numerical": {"max_iter": 20},
-    "surrogate": {"max_iter": 20},
-}
-
 # Strategies whose result is, by their documentation, at least as good on the
 # tuning data as a threshold shared by all labels (their start, or an exact
 # optimum), hence as the fixed default; numerical gradients start from 0.5
 # and keep the best seen; the default strategy is the fixed threshold itself.
 NOT_BELOW_DEFAULT = ["coordinate", "default", "global", "grid", "heuristic"]
 NOT_BELOW_DEFAULT += ["numerical", "surrogate"]
-
-
-def make_strategy(name):
-    strategy = get_strategy(name, **FAST.get(name, {}))
-    if name not in FAST and "random_state" in strategy.get_params(deep=False):
-        strategy.set_params(random_state=0)  # registered since this was written
-    return strategy
 
 
 class ScoresAsInput(ClassifierMixin, BaseEstimator):
@@ -225,27 +210,6 @@ def test_one_positive_in_100_000(rare, name):
 # --- Large score magnitudes --------------------------------------------------------
 
 
-def _decision_scores(scale, dtype, n=2000, n_labels=5):
-    rng = np.random.RandomState(0)
-    Y = rng.uniform(size=(n, n_labels)) < 0.3
-    S = (rng.standard_normal((n, n_labels)) + 1.5 * Y - 0.5) * scale
-    return Y, S.astype(dtype)
-
-
-@pytest.mark.parametrize(
-    "scale, dtype",
-    [(1e6, np.float32), (1e30, np.float64), (1e200, np.float64)],
-    ids=["1e6-float32", "1e30-float64", "1e200-float64"],
-)
-def test_surrogate_on_large_decision_scores(scale, dtype):
-    # Warnings are errors: an overflow or an invalid value fails the test.
-    Y, S = _decision_scores(scale, dtype)
-    theta = learn_thresholds(Y, S, strategy="surrogate", max_iter=50)
-    assert np.isfinite(theta).all()
-    # The default threshold of decision scores is 0.
-    assert f1_score(Y, S > theta) >= f1_score(Y, S > 0.0)
-
-
 @pytest.mark.parametrize("name", STRATEGIES)
 def test_scores_near_the_float64_limit(name):
     # Finite scores are valid input, whatever their magnitude; the spread of
@@ -281,25 +245,3 @@ def test_scores_with_a_tiny_spread(name, tiny, metric):
     if name in NOT_BELOW_DEFAULT:
         score = check_metric(metric).score
         assert score(Y, S > theta) >= score(Y, S > 0.0)
-
-
-@pytest.mark.parametrize(
-    "metric, mode",
-    [("f1_micro", "sorted"), ("f1_micro", "dense"), ("f1_samples", "dense")],
-)
-def test_surrogate_with_labels_of_very_different_spreads(metric, mode):
-    # One label spread over 1.8e7, the others over the smallest normal
-    # float32 (found by test_properties.py with the "ci" profile): each
-    # label's slope is relative to its own spread.
-    tiny = -np.finfo(np.float32).tiny.astype(np.float64)
-    Y = np.zeros((5, 3), dtype=bool)
-    Y[0] = True
-    S = np.full(Y.shape, tiny)
-    S[0] = [1.80400180e07, 0.0, tiny]
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        theta = learn_thresholds(Y, S, strategy="surrogate", metric=metric, mode=mode)
-    assert np.isfinite(theta).all()
-    score = check_metric(metric).score
-    shared = learn_thresholds(Y, S, strategy="global", metric=metric)
-    assert score(Y, S > theta) >= score(Y, S > shared)

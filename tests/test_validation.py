@@ -12,7 +12,7 @@ from numpy.testing import assert_array_equal
 
 from skthresh import apply_thresholds, learn_thresholds
 from skthresh._validation import check_tuning_data
-from skthresh.strategies import DefaultThreshold, SurrogateThreshold, get_strategy
+from skthresh.strategies import DefaultThreshold, get_strategy
 
 N, L = 40, 3
 
@@ -360,7 +360,7 @@ def test_apply_thresholds_non_finite_thresholds(data):
         apply_thresholds(S, [0.5, np.inf, 0.5])
 
 
-# --- Surrogate parameters ----------------------------------------------------------
+# --- DefaultThreshold parameters ----------------------------------------------------
 
 
 def _rejected(name, value, owner="(SurrogateThreshold|learn_thresholds)"):
@@ -371,60 +371,7 @@ def _rejected(name, value, owner="(SurrogateThreshold|learn_thresholds)"):
     )
 
 
-DEVICE = r"device must be 'cpu', 'cuda' or 'cuda:<index>'; got device="
 PER_LABEL = r" must be a scalar or an array of shape \(3,\), one per label; got "
-
-
-@pytest.mark.parametrize(
-    "params, match",
-    [
-        ({"slope": -1.0}, _rejected("slope", -1.0)),
-        ({"slope": 0}, _rejected("slope", 0)),
-        ({"slope": np.inf}, _rejected("slope", np.inf)),
-        ({"slope": "50"}, _rejected("slope", "50")),
-        ({"slope_growth": 0.0}, _rejected("slope_growth", 0.0)),
-        ({"slope_growth": np.nan}, _rejected("slope_growth", np.nan)),
-        ({"learning_rate": 0.0}, _rejected("learning_rate", 0.0)),
-        ({"learning_rate": -0.1}, _rejected("learning_rate", -0.1)),
-        ({"max_iter": 0}, _rejected("max_iter", 0)),
-        ({"max_iter": 10.0}, _rejected("max_iter", 10.0)),
-        ({"max_iter": True}, _rejected("max_iter", True)),
-        ({"optimizer": "rmsprop"}, _rejected("optimizer", "rmsprop")),
-        ({"mode": "fast"}, _rejected("mode", "fast")),
-        ({"scale": -1.0}, _rejected("scale", -1.0)),
-        ({"scale": 0}, _rejected("scale", 0)),
-        ({"scale": "big"}, _rejected("scale", "big")),
-        ({"scale": np.nan}, _rejected("scale", np.nan)),
-        ({"init": [0.5, 0.5]}, "init" + PER_LABEL + r"shape \(2,\)"),
-        ({"init": np.nan}, r"init must be finite"),
-        ({"init": [0.5, np.nan, 0.5]}, r"init must be finite; got \[nan\]"),
-        ({"init": "median"}, _rejected("init", "median")),
-        ({"device": "tpu"}, DEVICE + "'tpu'"),
-        ({"device": "meta"}, DEVICE + "'meta'"),
-    ],
-)
-def test_surrogate_bad_params(data, params, match):
-    Y, S = data
-    with pytest.raises(ValueError, match=match):
-        _learn(Y, S, **params)
-    with pytest.raises(ValueError, match=match):
-        SurrogateThreshold(**params).optimize(Y, S)
-
-
-def test_surrogate_sorted_mode_refuses_samples_average(data):
-    Y, S = data
-    match = r"mode='sorted' cannot optimize a samples average"
-    with pytest.raises(ValueError, match=match):
-        _learn(Y, S, mode="sorted", metric="f1_samples")
-
-
-@pytest.mark.parametrize("device", ["cuda", "cuda:0", torch.device("cuda")])
-def test_surrogate_cuda_without_cuda(data, monkeypatch, device):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    Y, S = data
-    match = r"device=.*cuda.* was requested but CUDA is not available"
-    with pytest.raises(ValueError, match=match):
-        _learn(Y, S, device=device)
 
 
 @pytest.mark.parametrize(

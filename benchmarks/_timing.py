@@ -1,4 +1,8 @@
-"""Helpers of the benchmarks: the unit of time (one pass) and the code measured."""
+"""Helpers of the benchmarks: the unit of time (one pass) and the code measured.
+
+Not part of skthresh: the scripts beside this file import it as ``_timing``
+(``python benchmarks/bench_x.py`` puts ``benchmarks/`` first on ``sys.path``).
+"""
 
 import subprocess
 import time
@@ -36,9 +40,9 @@ def pass_time(S, repeats=15):
 def git_commit():
     """The checkout's commit, with "+dirty" if skthresh/ has changes; or None.
 
-    None also outside a git checkout (an installed wheel).
+    None also outside a git checkout (an unpacked source archive).
     """
-    root = Path(__file__).resolve().parents[2]
+    root = Path(__file__).resolve().parents[1]
     try:
         head = subprocess.run(
             ["git", "rev-parse", "HEAD"],
