@@ -130,6 +130,11 @@ class ScoreSummary:
         if hasattr(Y, "tocsr"):
             Y = Y.tocsr()
         n_samples, n_labels = _shape_of(scores, "scores")
+        if n_samples == 0 or n_labels == 0:
+            raise ValueError(
+                "scores must have at least one sample and one label; got shape "
+                f"{(n_samples, n_labels)}."
+            )
         if chunk_size is None:
             chunk_size = max(1, _CHUNK_BYTES // (8 * max(1, n_labels)))
         chunk_size = _check_chunk_size(chunk_size)

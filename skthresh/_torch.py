@@ -20,8 +20,23 @@ def _torch_if_loaded():
 def to_numpy(obj):
     """Return ``obj`` as a numpy array; torch tensors come back from any device."""
     if is_tensor(obj):
-        return obj.detach().to("cpu").numpy()
+        if obj.device.type == "meta":
+            raise ValueError(
+                "a tensor on the 'meta' device holds no values; compute it on a "
+                "real device first"
+            )
+        obj = obj.detach().to("cpu")
+        if obj.is_floating_point() and obj.dtype not in _numpy_floats():
+            obj = obj.float()  # bfloat16 and other types numpy lacks
+        return obj.numpy()
     return obj
+
+
+def _numpy_floats():
+    """The torch float types that numpy holds as they are."""
+    import torch
+
+    return (torch.float16, torch.float32, torch.float64)
 
 
 def resolve_device(device):

@@ -8,12 +8,32 @@ from skthresh._torch import to_numpy
 
 
 def _to_array(obj):
+    if isinstance(obj, np.ma.MaskedArray):
+        n_masked = int(np.ma.count_masked(obj))
+        if n_masked:
+            raise ValueError(
+                f"it is a masked array with {n_masked} masked value(s), and masks "
+                "are not applied: fill them (masked.filled(value)) or drop their "
+                "rows first"
+            )
+        obj = obj.data
     obj = to_numpy(obj)
     if hasattr(obj, "toarray"):  # scipy.sparse
         obj = obj.toarray()
     elif hasattr(obj, "to_numpy") and not isinstance(obj, np.ndarray):  # pandas
-        obj = obj.to_numpy()
+        if _has_nullable_dtype(obj):
+            # Float64, Int64, boolean...: numbers, with pd.NA as NaN.
+            obj = obj.to_numpy(dtype=np.float64, na_value=np.nan)
+        else:
+            obj = obj.to_numpy()
     return np.asarray(obj)
+
+
+def _has_nullable_dtype(frame):
+    """Whether a pandas DataFrame or Series has a nullable (extension) dtype."""
+    dtypes = frame.dtypes if hasattr(frame, "dtypes") else [frame.dtype]
+    dtypes = getattr(dtypes, "values", dtypes)
+    return any(not isinstance(dtype, np.dtype) for dtype in dtypes)
 
 
 def check_scores(scores, *, name="scores", allow_1d=True, row_offset=0):
@@ -106,6 +126,12 @@ def check_indicator(Y, *, name="Y"):
         )
     if Y.dtype == bool:
         return Y
+    if Y.dtype.kind == "f" and np.isnan(Y).any():
+        row, label = np.argwhere(np.isnan(Y))[0]
+        raise ValueError(
+            f"{name} has {int(np.isnan(Y).sum())} missing value(s) (NaN or pd.NA), "
+            f"the first at row {row}, label {label}; every entry must be 0 or 1."
+        )
     if Y.dtype.kind not in "biuf":
         raise ValueError(
             f"{name} must be a 0/1 indicator matrix; got values of dtype "

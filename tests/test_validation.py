@@ -478,3 +478,84 @@ def test_init_within_the_scores_or_a_full_scan_does_not_warn(data, name):
         get_strategy(name, init=inside, **params).optimize(Y, S)
         if name == "grid":  # scans each label's whole range: no warning
             get_strategy(name, init=5.0).optimize(Y, S)
+
+
+# --- Input types that scikit-learn converts, and the ones it refuses -------------
+
+
+_YT = np.array([[1, 0], [0, 1], [1, 1], [0, 0]])
+_ST = np.array([[0.9, 0.2], [0.4, 0.7], [0.6, 0.5], [0.3, 0.1]])
+
+
+@pytest.mark.parametrize("dtype", ["Float64", "Float32"])
+def test_pandas_nullable_scores_are_numbers(dtype):
+    import pandas as pd
+    expected = learn_thresholds(_YT, _ST, strategy="global")
+    frame = pd.DataFrame(_ST).astype(dtype)
+    np.testing.assert_array_equal(
+        learn_thresholds(_YT, frame, strategy="global"),
+        learn_thresholds(_YT, frame.to_numpy(dtype=float), strategy="global"),
+    )
+    if dtype == "Float64":
+        np.testing.assert_array_equal(
+            learn_thresholds(_YT, frame, strategy="global"), expected
+        )
+
+
+@pytest.mark.parametrize("dtype", ["Int64", "boolean"])
+def test_pandas_nullable_labels_are_indicators(dtype):
+    import pandas as pd
+    labels = pd.DataFrame(_YT.astype(bool) if dtype == "boolean" else _YT)
+    np.testing.assert_array_equal(
+        learn_thresholds(labels.astype(dtype), _ST, strategy="global"),
+        learn_thresholds(_YT, _ST, strategy="global"),
+    )
+
+
+def test_pandas_missing_values_are_named():
+    import pandas as pd
+    scores = pd.DataFrame(_ST).astype("Float64").mask(pd.DataFrame(_ST) > 0.8)
+    with pytest.raises(ValueError, match=r"scores must be finite; found 1 NaN"):
+        learn_thresholds(_YT, scores, strategy="global")
+    labels = pd.DataFrame(_YT).astype("Int64").mask(pd.DataFrame(_YT) == 1)
+    with pytest.raises(
+        ValueError, match=r"Y has 4 missing value\(s\) \(NaN or pd.NA\)"
+    ):
+        learn_thresholds(labels, _ST, strategy="global")
+
+
+def test_bfloat16_tensors_are_learned_from_like_float32():
+    scores = torch.tensor(_ST, dtype=torch.bfloat16)
+    np.testing.assert_array_equal(
+        learn_thresholds(_YT, scores, strategy="global"),
+        learn_thresholds(_YT, scores.float(), strategy="global"),
+    )
+
+
+def test_meta_tensors_are_refused_with_a_message():
+    with pytest.raises(ValueError, match=r"a tensor on the 'meta' device holds no"):
+        learn_thresholds(_YT, torch.empty((4, 2), device="meta"), strategy="global")
+
+
+def test_masked_arrays_are_refused_not_unmasked():
+    masked = np.ma.masked_greater(_ST, 0.8)
+    with pytest.raises(ValueError, match=r"masked array with 1 masked value\(s\)"):
+        learn_thresholds(_YT, masked, strategy="global")
+    with pytest.raises(ValueError, match=r"masked array with 1 masked value\(s\)"):
+        apply_thresholds(masked, 0.5)
+    unmasked = np.ma.masked_array(_ST)  # nothing masked: the data as they are
+    np.testing.assert_array_equal(
+        learn_thresholds(_YT, unmasked, strategy="global"),
+        learn_thresholds(_YT, _ST, strategy="global"),
+    )
+
+
+def test_empty_sparse_input_says_what_is_empty():
+    import scipy.sparse as sp
+
+    with pytest.raises(
+        ValueError, match=r"at least one sample and one label; got shape \(0, 2\)"
+    ):
+        learn_thresholds(
+            sp.csr_matrix((0, 2)), sp.csr_matrix((0, 2)), strategy="global"
+        )
