@@ -129,8 +129,9 @@ def check_indicator(Y, *, name="Y"):
     if Y.dtype.kind == "f" and np.isnan(Y).any():
         row, label = np.argwhere(np.isnan(Y))[0]
         raise ValueError(
-            f"{name} has {int(np.isnan(Y).sum())} missing value(s) (NaN or pd.NA), "
-            f"the first at row {row}, label {label}; every entry must be 0 or 1."
+            f"{name} must contain only 0 and 1; found other values such as [nan]: "
+            f"{int(np.isnan(Y).sum())} missing value(s) (NaN or pd.NA), the first "
+            f"at row {row}, label {label}."
         )
     if Y.dtype.kind not in "biuf":
         raise ValueError(

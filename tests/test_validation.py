@@ -490,6 +490,7 @@ _ST = np.array([[0.9, 0.2], [0.4, 0.7], [0.6, 0.5], [0.3, 0.1]])
 @pytest.mark.parametrize("dtype", ["Float64", "Float32"])
 def test_pandas_nullable_scores_are_numbers(dtype):
     import pandas as pd
+
     expected = learn_thresholds(_YT, _ST, strategy="global")
     frame = pd.DataFrame(_ST).astype(dtype)
     np.testing.assert_array_equal(
@@ -505,6 +506,7 @@ def test_pandas_nullable_scores_are_numbers(dtype):
 @pytest.mark.parametrize("dtype", ["Int64", "boolean"])
 def test_pandas_nullable_labels_are_indicators(dtype):
     import pandas as pd
+
     labels = pd.DataFrame(_YT.astype(bool) if dtype == "boolean" else _YT)
     np.testing.assert_array_equal(
         learn_thresholds(labels.astype(dtype), _ST, strategy="global"),
@@ -514,12 +516,13 @@ def test_pandas_nullable_labels_are_indicators(dtype):
 
 def test_pandas_missing_values_are_named():
     import pandas as pd
+
     scores = pd.DataFrame(_ST).astype("Float64").mask(pd.DataFrame(_ST) > 0.8)
     with pytest.raises(ValueError, match=r"scores must be finite; found 1 NaN"):
         learn_thresholds(_YT, scores, strategy="global")
     labels = pd.DataFrame(_YT).astype("Int64").mask(pd.DataFrame(_YT) == 1)
     with pytest.raises(
-        ValueError, match=r"Y has 4 missing value\(s\) \(NaN or pd.NA\)"
+        ValueError, match=r"4 missing value\(s\) \(NaN or pd.NA\), the first at row 0"
     ):
         learn_thresholds(labels, _ST, strategy="global")
 
