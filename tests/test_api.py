@@ -264,17 +264,26 @@ def test_result_is_float64_per_label(small, strategy, metric):
     ids=["global", "surrogate", "surrogate-dense"],
 )
 def test_degenerate_labels_get_shared_threshold(small, strategy, metric):
+    # No positive: the shared threshold. No negative: every sample positive,
+    # as in the tuning data (a shared strategy gives it the shared one).
     Y, S = small
     Y = Y.copy()
     Y[:, 2] = 0  # no positive
     Y[:, 5] = 1  # no negative
     shared, _ = best_shared_threshold(Y.astype(bool), S, check_metric(metric))
-    with pytest.warns(DegenerateLabelWarning, match=r"label indices 2, 5") as record:
+    per_label = strategy != "global"
+    match = r"indices 2\b.*indices 5\b" if per_label else r"label indices 2, 5"
+    with pytest.warns(DegenerateLabelWarning, match=match) as record:
         theta = learn_thresholds(Y, S, strategy=strategy, metric=metric)
     assert len(record) == 1
     assert f"{shared:.6g}" in str(record[0].message)
     assert np.isfinite(theta).all()
-    assert theta[2] == shared and theta[5] == shared
+    assert theta[2] == shared
+    if per_label:
+        assert theta[5] < 0.0 <= S.min()  # below every probability
+        assert "every sample is positive" in str(record[0].message)
+    else:
+        assert theta[5] == shared
 
 
 def test_degenerate_labels_with_constant_scores():

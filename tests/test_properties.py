@@ -254,11 +254,16 @@ def test_degenerate_labels_get_the_shared_threshold(name, problem, metric):
     if strategy._threshold_kind != "fixed":
         assert categories == {DegenerateLabelWarning}
         n_pos = Y.sum(axis=0)
-        degenerate = (n_pos == 0) | (n_pos == Y.shape[0])
+        no_positive, no_negative = n_pos == 0, n_pos == Y.shape[0]
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", DegenerateLabelWarning)
             shared = learn_thresholds(Y, S, strategy="global", metric=metric)
-        assert_array_equal(thresholds[degenerate], shared[degenerate])
+        assert_array_equal(thresholds[no_positive], shared[no_positive])
+        if strategy._threshold_kind == "per_label":
+            # Every sample positive, as in the tuning data.
+            assert (S[:, no_negative] > thresholds[no_negative]).all()
+        else:
+            assert_array_equal(thresholds[no_negative], shared[no_negative])
 
 
 def _degenerate_case(Y, eighths):

@@ -192,10 +192,11 @@ def plain_metric(metric):
     return metric, None
 
 
-def hold_summary_labels(metric, summary, held, threshold):
+def hold_summary_labels(metric, summary, held, thresholds):
     """:func:`hold_labels` for a :class:`~skthresh.ScoreSummary` (micro, macro)."""
     labels = np.flatnonzero(held)
-    tp, pp = summary.counts(np.full(labels.size, threshold), labels=labels)
+    thresholds = np.broadcast_to(np.asarray(thresholds, dtype=np.float64), labels.shape)
+    tp, pp = summary.counts(thresholds, labels=labels)
     return HeldFBeta(metric, tp, pp, summary.pos[labels])
 
 

@@ -48,9 +48,13 @@ class DenseData:
             shared, _ = best_shared_threshold(self.Y, self.S, metric)
         return shared
 
-    def hold(self, metric, held, threshold):
-        """The metric of the other labels, ``held`` ones fixed at ``threshold``."""
-        return hold_labels(metric, self.Y, self.S, held, threshold)
+    def hold(self, metric, held, thresholds):
+        """The metric of the other labels, ``held`` ones fixed at ``thresholds``."""
+        return hold_labels(metric, self.Y, self.S, held, thresholds)
+
+    def score_range(self):
+        """The lowest and highest tuning scores of all labels."""
+        return float(self.S.min()), float(self.S.max())
 
     @contextlib.contextmanager
     def take_labels(self, labels):
@@ -84,9 +88,13 @@ class SummaryData:
         """The best threshold shared by all labels."""
         return best_shared_threshold_summary(self.summary, metric)[0]
 
-    def hold(self, metric, held, threshold):
-        """The metric of the other labels, ``held`` ones fixed at ``threshold``."""
-        return hold_summary_labels(metric, self.summary, held, threshold)
+    def hold(self, metric, held, thresholds):
+        """The metric of the other labels, ``held`` ones fixed at ``thresholds``."""
+        return hold_summary_labels(metric, self.summary, held, thresholds)
+
+    def score_range(self):
+        """The lowest and highest tuning scores of all labels."""
+        return self.summary.min(), self.summary.max()
 
     @contextlib.contextmanager
     def take_labels(self, labels):
