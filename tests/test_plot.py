@@ -415,6 +415,67 @@ def test_frequency_errors(tuning, yeast_clf):
         ThresholdsVsFrequencyDisplay.from_estimator(clf, X_test, Y_test[:, :3])
 
 
+# Legends -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def typical():
+    """A tagger's scores with thresholds and a search history, as plotted."""
+    Y, S = make_tagging_scores(3000, 20, random_state=2)
+    thresholds = learn_thresholds(Y, S, strategy="coordinate")
+    strategy = SurrogateThreshold(max_iter=10)
+    strategy.optimize(Y, S)
+    return Y, S, thresholds, strategy
+
+
+FIGURES = {
+    "curve": lambda Y, S, t, _: ThresholdCurveDisplay.from_predictions(
+        Y, S, thresholds=t
+    ),
+    "label_curve": lambda Y, S, t, _: ThresholdCurveDisplay.from_predictions(
+        Y, S, thresholds=t, label=19
+    ),
+    "history": lambda Y, S, t, strategy: OptimizationHistoryDisplay.from_estimator(
+        strategy
+    ),
+    "frequency": lambda Y, S, t, _: ThresholdsVsFrequencyDisplay.from_predictions(
+        Y, S, thresholds=t, xscale="log"
+    ),
+}
+
+
+def _covers(box, line):
+    """Whether the display box covers a point or a drawn segment of ``line``."""
+    transform = line.get_transform()  # ax.transData, blended for axhline/axvline
+    points = transform.transform(line.get_xydata())
+    radius = 0.0
+    if line.get_marker() not in ("None", "", " ", None):
+        radius = line.get_markersize() * line.figure.dpi / 72 / 2
+    if box.padded(radius).count_contains(points):
+        return True
+    if line.get_linestyle() in ("None", "", " "):
+        return False
+    path = transform.transform_path(line.get_path())
+    return path.intersects_bbox(box, filled=False)
+
+
+@pytest.mark.parametrize("size", [(6.4, 4.8), (6, 4), (4, 3)], ids=str)
+@pytest.mark.parametrize("figure", FIGURES)
+def test_legend_covers_no_curve(typical, figure, size):
+    display = FIGURES[figure](*typical)
+    display.figure_.set_size_inches(*size)
+    display.figure_.canvas.draw()
+    box = display.ax_.get_legend().get_window_extent()
+    main = display.line_
+    assert not _covers(box, main), "the legend covers the curve"
+    for line in display.ax_.get_lines():
+        assert not _covers(box, line), f"the legend covers {line.get_label()!r}"
+    # ... and it is on the figure, not cut off by its edge.
+    page = display.figure_.bbox
+    assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1
+    assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1
+
+
 # Without matplotlib, documented --------------------------------------------
 
 

@@ -28,13 +28,39 @@ def check_matplotlib(what):
 
 
 def get_axes(ax, what):
-    """The axes to draw on and their figure; new ones when ``ax`` is None."""
+    """The axes to draw on and their figure; new ones when ``ax`` is None.
+
+    A new figure gets the tight layout engine, which makes room for the
+    legend above the axes (see :func:`legend_above`) at every draw, also
+    after the figure is resized.
+    """
     check_matplotlib(what)
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(layout="tight")
     return ax, ax.figure
+
+
+def legend_above(ax):
+    """Draw the legend of ``ax`` above the axes, where it covers nothing plotted.
+
+    Inside the axes no place is reliably free: the curves span the whole
+    threshold range and the reference lines cross the axes, so matplotlib's
+    ``loc="best"`` covered the curve on small figures. Above the axes the
+    legend covers no data, whatever the data. One column keeps it as narrow
+    as its longest entry, so that it fits small figures too.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Axes whose labelled artists are listed.
+
+    Returns
+    -------
+    legend : matplotlib Legend
+    """
+    return ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), borderaxespad=0.0)
 
 
 def style(defaults, user):

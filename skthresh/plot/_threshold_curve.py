@@ -12,6 +12,7 @@ from skthresh.plot._base import (
     default_threshold_of,
     fitted_classifier,
     get_axes,
+    legend_above,
     resolve_default_threshold,
     short_metric_name,
     style,
@@ -154,7 +155,10 @@ class ThresholdCurveDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; None creates a figure and axes.
+            Axes to draw on; None creates a figure and axes. The legend goes
+            above the axes, where it covers nothing drawn: on axes of your
+            own, leave it room, for example with ``fig.tight_layout()`` or
+            ``plt.subplots(layout="constrained")``.
         name : str, default=None
             Name of the curve in the legend; None uses ``estimator_name``.
         **kwargs : dict
@@ -195,7 +199,7 @@ class ThresholdCurveDisplay:
         else:
             self._mark_label(ax)
         ax.set(xlabel=self.xlabel, ylabel=self.ylabel)
-        ax.legend(loc="best")
+        legend_above(ax)
         return self
 
     def _mark_label(self, ax):

@@ -10,6 +10,7 @@ from skthresh.plot._base import (
     default_threshold_of,
     fitted_classifier,
     get_axes,
+    legend_above,
     resolve_default_threshold,
     style,
 )
@@ -82,7 +83,10 @@ class ThresholdsVsFrequencyDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; None creates a figure and axes.
+            Axes to draw on; None creates a figure and axes. The legend goes
+            above the axes, where it covers nothing drawn: on axes of your
+            own, leave it room, for example with ``fig.tight_layout()`` or
+            ``plt.subplots(layout="constrained")``.
         name : str, default=None
             Name of the points in the legend; None uses ``estimator_name``.
         xscale : {"linear", "log"}, default="linear"
@@ -142,7 +146,7 @@ class ThresholdsVsFrequencyDisplay:
             xlabel="label frequency (fraction of positive samples)",
             ylabel="threshold",
         )
-        ax.legend(loc="best")
+        legend_above(ax)
         return self
 
     @classmethod
