@@ -42,11 +42,12 @@ thresholds = {
 # rarest labels scatter most: a few scores decide them.
 fig, ax = plt.subplots(figsize=(7, 4.5))
 for (name, theta), marker, default in zip(
-    thresholds.items(), ["o", "x"], [0.5, None], strict=True
+    thresholds.items(), ["o", "x"], ["auto", None], strict=True
 ):
     ThresholdsVsFrequencyDisplay.from_predictions(
         Y_val,
-        theta,
+        S_val,
+        thresholds=theta,
         default_threshold=default,
         name=name,
         ax=ax,

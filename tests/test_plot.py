@@ -343,7 +343,7 @@ def test_history_errors_without_history(tuning):
 def test_frequency_from_predictions(tuning):
     Y, S = tuning
     thresholds = np.linspace(0.2, 0.7, 6)
-    display = ThresholdsVsFrequencyDisplay.from_predictions(Y, thresholds)
+    display = ThresholdsVsFrequencyDisplay.from_predictions(Y, S, thresholds=thresholds)
     assert_allclose(display.frequencies, Y.mean(axis=0))
     assert_array_equal(display.line_.get_xdata(), display.frequencies)
     assert_array_equal(display.line_.get_ydata(), thresholds)
@@ -358,37 +358,122 @@ def test_frequency_from_predictions(tuning):
     log.figure_.canvas.draw()  # tick formatting runs headless
 
     none = ThresholdsVsFrequencyDisplay.from_predictions(
-        Y, 0.4, default_threshold=None, name="global"
+        Y, S, thresholds=0.4, default_threshold=None, name="global"
     )
     assert none.default_line_ is None
     assert_array_equal(none.line_.get_ydata(), np.full(6, 0.4))
     assert none.line_.get_label() == "global"
 
 
+def test_frequency_default_threshold_of_decision_scores():
+    Y, S = make_tagging_scores(200, 3, output="logit", random_state=0)
+    display = ThresholdsVsFrequencyDisplay.from_predictions(Y, S, thresholds=0.0)
+    assert display.default_threshold == 0.0
+    assert_array_equal(display.default_line_.get_ydata(), [0.0, 0.0])
+
+
 def test_frequency_from_estimator(yeast_clf):
     import matplotlib.pyplot as plt
 
-    clf, _, _, Y_train = yeast_clf
+    # Estimator, X, y, as every from_estimator of scikit-learn.
+    clf, X_test, Y_test, _ = yeast_clf
     fig, ax = plt.subplots()
-    display = ThresholdsVsFrequencyDisplay.from_estimator(clf, Y_train, ax=ax)
+    display = ThresholdsVsFrequencyDisplay.from_estimator(clf, X_test, Y_test, ax=ax)
     assert display.ax_ is ax and display.figure_ is fig
     assert_array_equal(display.thresholds, clf.thresholds_)
-    assert_allclose(display.frequencies, Y_train.mean(axis=0))
+    assert_allclose(display.frequencies, Y_test.mean(axis=0))
     assert display.default_threshold == 0.5
+    assert_array_equal(display.line_.get_xdata(), Y_test.mean(axis=0))
 
 
 def test_frequency_errors(tuning, yeast_clf):
-    Y, _ = tuning
+    Y, S = tuning
     with pytest.raises(ValueError, match=r"shape \(6,\)"):
-        ThresholdsVsFrequencyDisplay.from_predictions(Y, [0.5, 0.5])
+        ThresholdsVsFrequencyDisplay.from_predictions(Y, S, thresholds=[0.5, 0.5])
     with pytest.raises(ValueError, match="xscale must be 'linear' or 'log'"):
-        ThresholdsVsFrequencyDisplay.from_predictions(Y, 0.5, xscale="symlog")
+        ThresholdsVsFrequencyDisplay.from_predictions(
+            Y, S, thresholds=0.5, xscale="symlog"
+        )
     with pytest.raises(ValueError, match="one value per label"):
         ThresholdsVsFrequencyDisplay(thresholds=[0.1], frequencies=[0.1, 0.2]).plot()
-    with pytest.raises(ValueError, match="Y_true must contain only 0 and 1"):
-        ThresholdsVsFrequencyDisplay.from_predictions(Y * 2, 0.5)
+    with pytest.raises(ValueError, match="y_true must contain only 0 and 1"):
+        ThresholdsVsFrequencyDisplay.from_predictions(Y * 2, S, thresholds=0.5)
+    with pytest.raises(ValueError, match="y_true and y_score must have the same"):
+        ThresholdsVsFrequencyDisplay.from_predictions(Y[:, :3], S, thresholds=0.5)
+    with pytest.raises(ValueError, match="default_threshold must be 'auto'"):
+        ThresholdsVsFrequencyDisplay.from_predictions(
+            Y, S, thresholds=0.5, default_threshold="half"
+        )
+    with pytest.raises(TypeError, match="thresholds"):
+        ThresholdsVsFrequencyDisplay.from_predictions(Y, S)  # a required keyword
+    clf, X_test, Y_test, _ = yeast_clf
     with pytest.raises(TypeError, match="SurrogateThresholdClassifier"):
-        ThresholdsVsFrequencyDisplay.from_estimator(yeast_clf[0].estimator_, Y)
+        ThresholdsVsFrequencyDisplay.from_estimator(clf.estimator_, X_test, Y_test)
+    with pytest.raises(ValueError, match="X has 200 sample"):
+        ThresholdsVsFrequencyDisplay.from_estimator(clf, X_test, Y_test[:10])
+    with pytest.raises(ValueError, match="y has 3 label"):
+        ThresholdsVsFrequencyDisplay.from_estimator(clf, X_test, Y_test[:, :3])
+
+
+# Legends -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def typical():
+    """A tagger's scores with thresholds and a search history, as plotted."""
+    Y, S = make_tagging_scores(3000, 20, random_state=2)
+    thresholds = learn_thresholds(Y, S, strategy="coordinate")
+    strategy = SurrogateThreshold(max_iter=10)
+    strategy.optimize(Y, S)
+    return Y, S, thresholds, strategy
+
+
+FIGURES = {
+    "curve": lambda Y, S, t, _: ThresholdCurveDisplay.from_predictions(
+        Y, S, thresholds=t
+    ),
+    "label_curve": lambda Y, S, t, _: ThresholdCurveDisplay.from_predictions(
+        Y, S, thresholds=t, label=19
+    ),
+    "history": lambda Y, S, t, strategy: OptimizationHistoryDisplay.from_estimator(
+        strategy
+    ),
+    "frequency": lambda Y, S, t, _: ThresholdsVsFrequencyDisplay.from_predictions(
+        Y, S, thresholds=t, xscale="log"
+    ),
+}
+
+
+def _covers(box, line):
+    """Whether the display box covers a point or a drawn segment of ``line``."""
+    transform = line.get_transform()  # ax.transData, blended for axhline/axvline
+    points = transform.transform(line.get_xydata())
+    radius = 0.0
+    if line.get_marker() not in ("None", "", " ", None):
+        radius = line.get_markersize() * line.figure.dpi / 72 / 2
+    if box.padded(radius).count_contains(points):
+        return True
+    if line.get_linestyle() in ("None", "", " "):
+        return False
+    path = transform.transform_path(line.get_path())
+    return path.intersects_bbox(box, filled=False)
+
+
+@pytest.mark.parametrize("size", [(6.4, 4.8), (6, 4), (4, 3)], ids=str)
+@pytest.mark.parametrize("figure", FIGURES)
+def test_legend_covers_no_curve(typical, figure, size):
+    display = FIGURES[figure](*typical)
+    display.figure_.set_size_inches(*size)
+    display.figure_.canvas.draw()
+    box = display.ax_.get_legend().get_window_extent()
+    main = display.line_
+    assert not _covers(box, main), "the legend covers the curve"
+    for line in display.ax_.get_lines():
+        assert not _covers(box, line), f"the legend covers {line.get_label()!r}"
+    # ... and it is on the figure, not cut off by its edge.
+    page = display.figure_.bbox
+    assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1
+    assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1
 
 
 # Without matplotlib, documented --------------------------------------------
@@ -399,7 +484,9 @@ def test_frequency_errors(tuning, yeast_clf):
     [
         lambda Y, S: ThresholdCurveDisplay.from_predictions(Y, S),
         lambda Y, S: ThresholdCurveDisplay(grid=[0.0], values=[1.0]).plot(),
-        lambda Y, S: ThresholdsVsFrequencyDisplay.from_predictions(Y, 0.5),
+        lambda Y, S: ThresholdsVsFrequencyDisplay.from_predictions(
+            Y, S, thresholds=0.5
+        ),
         lambda Y, S: OptimizationHistoryDisplay.from_history({"objective": [1.0]}),
     ],
 )
@@ -430,6 +517,39 @@ def test_all_is_sorted_and_complete():
 
     assert skthresh.plot.__all__ == sorted(skthresh.plot.__all__)
     assert sorted(skthresh.plot.__all__) == sorted(d.__name__ for d in DISPLAYS)
+
+
+# scikit-learn's Displays take the data first, in this order, and every other
+# argument by keyword (sklearn.metrics.PrecisionRecallDisplay, RocCurveDisplay).
+SKLEARN_ORDER = {
+    "from_estimator": ("estimator", "X", "y"),
+    "from_predictions": ("y_true", "y_score"),
+}
+# OptimizationHistoryDisplay draws what a strategy recorded while it learned
+# its thresholds: it reads no data, so it takes the estimator alone.
+DATA_FREE = {("OptimizationHistoryDisplay", "from_estimator"): ("estimator",)}
+
+
+@pytest.mark.parametrize("display", DISPLAYS, ids=lambda d: d.__name__)
+def test_constructors_follow_sklearn_argument_order(display):
+    import inspect
+
+    positional = (
+        inspect.Parameter.POSITIONAL_ONLY,
+        inspect.Parameter.POSITIONAL_OR_KEYWORD,
+    )
+    by_keyword = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.VAR_KEYWORD)
+    assert hasattr(display, "from_estimator")
+    for method, expected in SKLEARN_ORDER.items():
+        if not hasattr(display, method):
+            continue
+        expected = DATA_FREE.get((display.__name__, method), expected)
+        params = list(inspect.signature(getattr(display, method)).parameters.values())
+        first, rest = params[: len(expected)], params[len(expected) :]
+        assert tuple(p.name for p in first) == expected, method
+        assert all(p.kind in positional for p in first), method
+        assert all(p.default is inspect.Parameter.empty for p in first), method
+        assert all(p.kind in by_keyword for p in rest), (method, rest)
 
 
 def _documented():

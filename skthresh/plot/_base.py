@@ -28,13 +28,39 @@ def check_matplotlib(what):
 
 
 def get_axes(ax, what):
-    """The axes to draw on and their figure; new ones when ``ax`` is None."""
+    """The axes to draw on and their figure; new ones when ``ax`` is None.
+
+    A new figure gets the tight layout engine, which makes room for the
+    legend above the axes (see :func:`legend_above`) at every draw, also
+    after the figure is resized.
+    """
     check_matplotlib(what)
     if ax is None:
         import matplotlib.pyplot as plt
 
-        _, ax = plt.subplots()
+        _, ax = plt.subplots(layout="tight")
     return ax, ax.figure
+
+
+def legend_above(ax):
+    """Draw the legend of ``ax`` above the axes, where it covers nothing plotted.
+
+    Inside the axes no place is reliably free: the curves span the whole
+    threshold range and the reference lines cross the axes, so matplotlib's
+    ``loc="best"`` covered the curve on small figures. Above the axes the
+    legend covers no data, whatever the data. One column keeps it as narrow
+    as its longest entry, so that it fits small figures too.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+        Axes whose labelled artists are listed.
+
+    Returns
+    -------
+    legend : matplotlib Legend
+    """
+    return ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.02), borderaxespad=0.0)
 
 
 def style(defaults, user):
@@ -112,6 +138,71 @@ def short_metric_name(name):
     except ValueError:
         return str(name)
     return f"{metric.average}-F{metric.beta:g}"
+
+
+def check_predictions(y_true, y_score):
+    """Validate the labels and scores of a ``from_predictions`` together.
+
+    Parameters
+    ----------
+    y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        0/1 indicator matrix.
+    y_score : array-like or torch tensor of shape (n_samples, n_labels)
+        Scores of the same samples and labels.
+
+    Returns
+    -------
+    Y : ndarray of bool of shape (n_samples, n_labels)
+    S : ndarray of float32 or float64 of shape (n_samples, n_labels)
+    """
+    from skthresh._validation import check_indicator, check_scores
+
+    S = check_scores(y_score, name="y_score")
+    Y = check_indicator(y_true, name="y_true")
+    if Y.shape != S.shape:
+        hint = ""
+        if Y.shape == S.shape[::-1]:
+            hint = " y_score looks transposed: pass y_score.T."
+        raise ValueError(
+            "y_true and y_score must have the same shape (n_samples, n_labels); "
+            f"got y_true with shape {Y.shape} and y_score with shape {S.shape}."
+            f"{hint}"
+        )
+    return Y, S
+
+
+def resolve_default_threshold(default_threshold, S):
+    """The untuned threshold to mark: ``"auto"`` resolved from the scores.
+
+    Parameters
+    ----------
+    default_threshold : "auto", float or None
+        ``"auto"`` is 0.5 for scores within ``[0, 1]`` and 0.0 otherwise; a
+        number or None is kept.
+    S : ndarray of shape (n_samples, n_labels)
+        Validated scores.
+
+    Returns
+    -------
+    default_threshold : float or None
+    """
+    from skthresh.strategies._starts import default_threshold as auto
+
+    if isinstance(default_threshold, str):
+        if default_threshold != "auto":
+            raise ValueError(
+                "default_threshold must be 'auto', a number or None; got "
+                f"default_threshold={default_threshold!r}."
+            )
+        return auto(S)
+    return default_threshold
+
+
+def check_samples(X, Y):
+    """Check that ``X`` has one sample per row of the validated labels ``Y``."""
+    n_samples = X.shape[0] if hasattr(X, "shape") else len(X)
+    if n_samples != Y.shape[0]:
+        raise ValueError(f"X has {n_samples} sample(s) but y has {Y.shape[0]}.")
 
 
 def default_threshold_of(estimator):

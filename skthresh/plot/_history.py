@@ -4,7 +4,13 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from skthresh.plot._base import check_matplotlib, get_axes, short_metric_name, style
+from skthresh.plot._base import (
+    check_matplotlib,
+    get_axes,
+    legend_above,
+    short_metric_name,
+    style,
+)
 
 _XAXES = ("iteration", "elapsed")
 
@@ -78,7 +84,10 @@ class OptimizationHistoryDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; None creates a figure and axes.
+            Axes to draw on; None creates a figure and axes. The legend goes
+            above the axes, where it covers nothing drawn: on axes of your
+            own, leave it room, for example with ``fig.tight_layout()`` or
+            ``plt.subplots(layout="constrained")``.
         name : str, default=None
             Name of the curve in the legend; None uses ``estimator_name``.
         xaxis : {"iteration", "elapsed"}, default="iteration"
@@ -129,7 +138,7 @@ class OptimizationHistoryDisplay:
             else short_metric_name(self.metric_name)
         )
         ax.set(xlabel=xlabel, ylabel=f"{ylabel} on the tuning data")
-        ax.legend(loc="best")
+        legend_above(ax)
         return self
 
     @classmethod

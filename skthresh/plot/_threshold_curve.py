@@ -6,11 +6,14 @@ import numpy as np
 
 from skthresh.plot._base import (
     check_matplotlib,
+    check_predictions,
     classifier_scores,
     classifier_targets,
     default_threshold_of,
     fitted_classifier,
     get_axes,
+    legend_above,
+    resolve_default_threshold,
     short_metric_name,
     style,
 )
@@ -152,7 +155,10 @@ class ThresholdCurveDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; None creates a figure and axes.
+            Axes to draw on; None creates a figure and axes. The legend goes
+            above the axes, where it covers nothing drawn: on axes of your
+            own, leave it room, for example with ``fig.tight_layout()`` or
+            ``plt.subplots(layout="constrained")``.
         name : str, default=None
             Name of the curve in the legend; None uses ``estimator_name``.
         **kwargs : dict
@@ -193,7 +199,7 @@ class ThresholdCurveDisplay:
         else:
             self._mark_label(ax)
         ax.set(xlabel=self.xlabel, ylabel=self.ylabel)
-        ax.legend(loc="best")
+        legend_above(ax)
         return self
 
     def _mark_label(self, ax):
@@ -238,8 +244,8 @@ class ThresholdCurveDisplay:
     @classmethod
     def from_predictions(
         cls,
-        Y_true,
-        scores,
+        y_true,
+        y_score,
         *,
         label=None,
         thresholds=None,
@@ -254,9 +260,9 @@ class ThresholdCurveDisplay:
 
         Parameters
         ----------
-        Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
+        y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
             True 0/1 labels.
-        scores : array-like or torch tensor of shape (n_samples, n_labels)
+        y_score : array-like or torch tensor of shape (n_samples, n_labels)
             Scores; a sample is positive for label ``j`` when its score is
             strictly greater than the threshold.
         label : int, default=None
@@ -290,30 +296,22 @@ class ThresholdCurveDisplay:
         display : ThresholdCurveDisplay
             The display, plotted.
         """
-        from skthresh._validation import check_thresholds, check_tuning_data
+        from skthresh._validation import check_thresholds
         from skthresh.metrics import check_metric
-        from skthresh.strategies._starts import default_threshold as auto
 
         check_matplotlib(f"{cls.__name__}.from_predictions")
-        Y, S = check_tuning_data(Y_true, scores)
+        Y, S = check_predictions(y_true, y_score)
         metric = check_metric(metric)
         label = _check_label(label, S.shape[1])
         if thresholds is not None:
             thresholds = check_thresholds(thresholds, S.shape[1])
-        if isinstance(default_threshold, str):
-            if default_threshold != "auto":
-                raise ValueError(
-                    "default_threshold must be 'auto', a number or None; got "
-                    f"default_threshold={default_threshold!r}."
-                )
-            default_threshold = auto(S)
         return cls._from_scores(
             Y,
             S,
             label=label,
             thresholds=thresholds,
             metric=metric,
-            default_threshold=default_threshold,
+            default_threshold=resolve_default_threshold(default_threshold, S),
             max_points=max_points,
             name=name,
             ax=ax,

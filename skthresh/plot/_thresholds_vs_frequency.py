@@ -4,10 +4,14 @@ import numpy as np
 
 from skthresh.plot._base import (
     check_matplotlib,
+    check_predictions,
+    check_samples,
     classifier_targets,
     default_threshold_of,
     fitted_classifier,
     get_axes,
+    legend_above,
+    resolve_default_threshold,
     style,
 )
 
@@ -59,7 +63,7 @@ class ThresholdsVsFrequencyDisplay:
     >>> Y, S = make_tagging_scores(2000, 20, random_state=0)
     >>> thresholds = learn_thresholds(Y, S, strategy="coordinate")
     >>> display = ThresholdsVsFrequencyDisplay.from_predictions(
-    ...     Y, thresholds, xscale="log")
+    ...     Y, S, thresholds=thresholds, xscale="log")
     >>> display.ax_.get_xscale()
     'log'
     >>> plt.close("all")
@@ -79,7 +83,10 @@ class ThresholdsVsFrequencyDisplay:
         Parameters
         ----------
         ax : matplotlib Axes, default=None
-            Axes to draw on; None creates a figure and axes.
+            Axes to draw on; None creates a figure and axes. The legend goes
+            above the axes, where it covers nothing drawn: on axes of your
+            own, leave it room, for example with ``fig.tight_layout()`` or
+            ``plt.subplots(layout="constrained")``.
         name : str, default=None
             Name of the points in the legend; None uses ``estimator_name``.
         xscale : {"linear", "log"}, default="linear"
@@ -139,31 +146,37 @@ class ThresholdsVsFrequencyDisplay:
             xlabel="label frequency (fraction of positive samples)",
             ylabel="threshold",
         )
-        ax.legend(loc="best")
+        legend_above(ax)
         return self
 
     @classmethod
     def from_predictions(
         cls,
-        Y_true,
-        thresholds,
+        y_true,
+        y_score,
         *,
-        default_threshold=0.5,
+        thresholds,
+        default_threshold="auto",
         name=None,
         ax=None,
         xscale="linear",
         **kwargs,
     ):
-        """Plot thresholds against the label frequencies of a label matrix.
+        """Plot thresholds against the label frequencies of labels and scores.
 
         Parameters
         ----------
-        Y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
-            True 0/1 labels, typically those the thresholds were tuned on.
-        thresholds : array-like of shape (n_labels,)
-            One threshold per label.
-        default_threshold : float or None, default=0.5
-            Untuned threshold to draw; None draws none.
+        y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
+            True 0/1 labels, typically those the thresholds were tuned on;
+            their frequencies are drawn.
+        y_score : array-like or torch tensor of shape (n_samples, n_labels)
+            Scores of the same samples, such as those the thresholds were
+            tuned on; they set the ``"auto"`` default threshold.
+        thresholds : float or array-like of shape (n_labels,)
+            One threshold per label, a scalar for all.
+        default_threshold : "auto", float or None, default="auto"
+            Untuned threshold to draw: ``"auto"`` is 0.5 for scores within
+            ``[0, 1]`` and 0.0 otherwise; None draws none.
         name : str, default=None
             Name of the points in the legend.
         ax : matplotlib Axes, default=None
@@ -179,22 +192,22 @@ class ThresholdsVsFrequencyDisplay:
         display : ThresholdsVsFrequencyDisplay
             The display, plotted.
         """
-        from skthresh._validation import check_indicator, check_thresholds
+        from skthresh._validation import check_thresholds
 
         check_matplotlib(f"{cls.__name__}.from_predictions")
-        Y = check_indicator(Y_true, name="Y_true")
+        Y, S = check_predictions(y_true, y_score)
         thresholds = check_thresholds(thresholds, Y.shape[1])
         display = cls(
             thresholds=thresholds,
             frequencies=Y.mean(axis=0),
-            default_threshold=default_threshold,
+            default_threshold=resolve_default_threshold(default_threshold, S),
             estimator_name=name,
         )
         return display.plot(ax=ax, xscale=xscale, **kwargs)
 
     @classmethod
     def from_estimator(
-        cls, estimator, y, *, name=None, ax=None, xscale="linear", **kwargs
+        cls, estimator, X, y, *, name=None, ax=None, xscale="linear", **kwargs
     ):
         """Plot a fitted classifier's thresholds against label frequencies.
 
@@ -204,10 +217,15 @@ class ThresholdsVsFrequencyDisplay:
             A fitted classifier; its ``thresholds_`` are drawn, and its
             untuned threshold (0.5 for ``predict_proba``, 0.0 for
             ``decision_function``).
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Samples of ``y``. The thresholds are the classifier's and the
+            frequencies those of ``y``, so only the number of samples is
+            checked; ``X`` is taken for the argument order of every
+            ``from_estimator``.
         y : {array-like, sparse matrix} of shape (n_samples, n_labels) or \
                 (n_samples,)
-            Labels whose frequencies are drawn, typically the training
-            labels, of the kind the classifier was fitted on.
+            Labels whose frequencies are drawn, of the kind the classifier
+            was fitted on, such as the training or the test labels.
         name : str, default=None
             Name of the points in the legend.
         ax : matplotlib Axes, default=None
@@ -226,6 +244,7 @@ class ThresholdsVsFrequencyDisplay:
         check_matplotlib(f"{cls.__name__}.from_estimator")
         estimator = fitted_classifier(estimator, f"{cls.__name__}.from_estimator")
         Y = classifier_targets(estimator, y)
+        check_samples(X, Y)
         display = cls(
             thresholds=estimator.thresholds_,
             frequencies=Y.mean(axis=0),
