@@ -78,3 +78,47 @@ def test_timing_helpers():
     dirty = bool(git("status", "--porcelain", "--", "skthresh"))
     expected = (head + "+dirty" * dirty) if head else None
     assert timing.git_commit() == expected
+
+
+def test_thresholds_snapshot_tiny_compares_bit_for_bit(tmp_path, capsys):
+    bench = load_benchmark("thresholds_snapshot")
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    assert bench.main(["--tiny", "--out", str(first)]) == 0
+    assert bench.main(["--tiny", "--out", str(second), "--compare", str(first)]) == 0
+    out = capsys.readouterr().out
+    n = int(re.search(r"(\d+) threshold vectors", out).group(1))
+    assert n > 100
+    assert f"{n} of {n} bit-identical" in out
+    # The comparison can fail: one threshold moved by one ulp is reported.
+    moved = dict(np.load(first))
+    key = sorted(moved)[0]
+    moved[key] = np.nextafter(moved[key], np.inf)
+    np.savez(first, **moved)
+    assert bench.main(["--tiny", "--out", str(second), "--compare", str(first)]) == 1
+    assert f"differs: {key}" in capsys.readouterr().out
+
+
+def test_bench_degenerate_labels_tiny(capsys):
+    bench = load_benchmark("bench_degenerate_labels")
+    assert bench.main(["--tiny", "--tuning-sizes", "5"]) == 0
+    out = capsys.readouterr().out
+    rows = re.findall(
+        r"^\| (yeast|simulator) \| 5 \| (\d+) \| (below|all) \|", out, re.M
+    )
+    assert {(row[0], row[2]) for row in rows} == {
+        (problem, rule)
+        for problem in ("yeast", "simulator")
+        for rule in ("below", "all")
+    }
+    assert all(int(row[1]) > 0 for row in rows)  # some splits had such a label
+
+
+def test_bench_held_labels_tiny(capsys):
+    bench = load_benchmark("bench_held_labels")
+    assert bench.main(["--tiny", "--min-positives", "30"]) == 0
+    out = capsys.readouterr().out
+    held = int(re.search(r"(\d+) labels under min_positives=30", out).group(1))
+    assert 0 < held < 20
+    rows = re.findall(r"^\| (\w+) \| .* \| ([\d.]+) \|$", out, re.M)
+    assert [row[0] for row in rows] == ["coordinate", "bagged", "surrogate"]
+    assert all(float(row[1]) > 0 for row in rows)
