@@ -2,6 +2,7 @@
 
 import contextlib
 import numbers
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -88,23 +89,27 @@ class ScoreSummary:
         self._fill(Y, S)
 
     @classmethod
-    def _of_validated(cls, Y, S):
+    def _of_validated(cls, Y, S, verbose=0):
         """A summary of matrices already validated by ``check_tuning_data``."""
         summary = cls.__new__(cls)
-        summary._fill(Y, S)
+        summary._fill(Y, S, verbose)
         return summary
 
-    def _fill(self, Y, S):
+    def _fill(self, Y, S, verbose=0):
+        progress = _Progress(verbose, S.shape[0])
         builder = _Builder(S.shape[1], S.shape[0], S.dtype)
         rows = max(1, _CHUNK_BYTES // max(1, S.shape[1] * S.dtype.itemsize))
-        for start in range(0, S.shape[0], rows):
+        for i, start in enumerate(range(0, S.shape[0], rows)):
             builder.add(Y[start : start + rows], S[start : start + rows])
+            progress.chunk(i, builder.filled)
+        progress.sorting(builder.filled)
         builder.finish(self)
+        progress.done(self)
 
     # -- construction -----------------------------------------------------------
 
     @classmethod
-    def from_arrays(cls, Y, scores, *, chunk_size=None):
+    def from_arrays(cls, Y, scores, *, chunk_size=None, verbose=0):
         """Summarize a label matrix and a score matrix, chunk by chunk.
 
         Parameters
@@ -118,13 +123,16 @@ class ScoreSummary:
             scores below a floor are dropped).
         chunk_size : int or None, default=None
             Rows read at once; by default about 64 MB of scores.
+        verbose : int, default=0
+            Print progress: 1 a line at the start, about one a second while
+            rows are read, and one when done; 2 a line per chunk.
 
         Returns
         -------
         summary : ScoreSummary
         """
         if is_dask(scores) or is_dask(Y):
-            return cls.from_dask(Y, scores)
+            return cls.from_dask(Y, scores, verbose=verbose)
         if hasattr(scores, "tocsr"):
             scores = scores.tocsr()
         if hasattr(Y, "tocsr"):
@@ -145,10 +153,12 @@ class ScoreSummary:
             (_rows(Y, start, chunk_size), _rows(scores, start, chunk_size))
             for start in range(0, n_samples, chunk_size)
         )
-        return cls.from_chunks(chunks, n_samples=n_samples, _whole=True)
+        return cls.from_chunks(
+            chunks, n_samples=n_samples, verbose=verbose, _whole=True
+        )
 
     @classmethod
-    def from_chunks(cls, chunks, *, n_samples=None, _whole=False):
+    def from_chunks(cls, chunks, *, n_samples=None, verbose=0, _whole=False):
         """Summarize an iterable of ``(Y, scores)`` chunks of rows.
 
         Parameters
@@ -161,11 +171,15 @@ class ScoreSummary:
             Total number of rows, if known: the summary is then filled in
             place (memory of one copy of the scores); otherwise the chunks
             are kept and joined at the end (two copies at the peak).
+        verbose : int, default=0
+            Print progress: 1 a line at the start, about one a second while
+            chunks are read, and one when done; 2 a line per chunk.
 
         Returns
         -------
         summary : ScoreSummary
         """
+        progress = _Progress(verbose, n_samples)
         builder = None
         for i, chunk in enumerate(chunks):
             try:
@@ -185,12 +199,16 @@ class ScoreSummary:
             if builder is None:
                 builder = _Builder(S_chunk.shape[1], n_samples, S_chunk.dtype)
             builder.add(Y_chunk, S_chunk, index=i)
+            progress.chunk(i, builder.filled)
         if builder is None:
             raise ValueError("chunks must hold at least one (Y, scores) chunk.")
-        return builder.finish(cls.__new__(cls))
+        progress.sorting(builder.filled)
+        summary = builder.finish(cls.__new__(cls))
+        progress.done(summary)
+        return summary
 
     @classmethod
-    def from_dask(cls, Y, scores):
+    def from_dask(cls, Y, scores, *, verbose=0):
         """Summarize Dask arrays, one block of rows at a time.
 
         Each block of rows is computed (on the cluster of the active
@@ -205,6 +223,8 @@ class ScoreSummary:
         scores : dask array of shape (n_samples, n_labels)
             Scores, chunked along rows (any chunking of the labels is
             merged per block of rows).
+        verbose : int, default=0
+            Print progress, as :meth:`from_chunks` does.
 
         Returns
         -------
@@ -233,7 +253,9 @@ class ScoreSummary:
             for pair in pairs:
                 yield dask.compute(*pair)
 
-        return cls.from_chunks(blocks(), n_samples=int(S.shape[0]), _whole=True)
+        return cls.from_chunks(
+            blocks(), n_samples=int(S.shape[0]), verbose=verbose, _whole=True
+        )
 
     # -- counts -----------------------------------------------------------------
 
@@ -478,6 +500,46 @@ class ScoreSummary:
         if cols.size * self.n_labels > 2 * size:
             cols = cols[:: max(1, (cols.size * self.n_labels) // size)]
         return self.values[:, cols]
+
+
+class _Progress:
+    """Progress lines of a summary build: the first at once, then about one a second."""
+
+    def __init__(self, verbose, n_samples):
+        self.verbose, self.n_samples = verbose, n_samples
+        self.start = self.last = time.perf_counter()
+        if verbose:
+            of = "" if n_samples is None else f" of {n_samples:,} samples"
+            self._print(f"summarizing the scores{of}: reading rows")
+
+    def _print(self, text):
+        print(f"[ScoreSummary] {text}", flush=True)
+
+    def chunk(self, index, rows):
+        if not self.verbose:
+            return
+        now = time.perf_counter()
+        if self.verbose > 1 or now - self.last >= 1.0:
+            of = "" if self.n_samples is None else f" of {self.n_samples:,}"
+            self._print(
+                f"chunk {index + 1}: {rows:,}{of} rows read, {now - self.start:.1f}s"
+            )
+            self.last = now
+
+    def sorting(self, rows):
+        if self.verbose:
+            elapsed = time.perf_counter() - self.start
+            self._print(
+                f"{rows:,} rows read in {elapsed:.1f}s; sorting each label's scores"
+            )
+
+    def done(self, summary):
+        if self.verbose:
+            elapsed = time.perf_counter() - self.start
+            self._print(
+                f"built: {summary.n_samples:,} samples x {summary.n_labels:,} labels "
+                f"in {elapsed:.1f}s"
+            )
 
 
 class _Builder:

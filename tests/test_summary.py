@@ -499,9 +499,7 @@ def test_degenerate_labels_dense_equals_chunked(tmp_path, strategy, metric):
         SUMMARY_STRATEGIES[strategy], metric=metric, min_positives=min_positives
     )
     params["strategy"] = strategy
-    with pytest.warns(
-        DegenerateLabelWarning, match=r"2 label\(s\).*indices 3\b.*7\b"
-    ):
+    with pytest.warns(DegenerateLabelWarning, match=r"2 label\(s\).*indices 3\b.*7\b"):
         expected = learn_thresholds(Y, S, **params)
     Ym, Sm = memmaps(tmp_path, Y, S)
     inputs = {
@@ -611,3 +609,46 @@ def test_public_constructor_takes_what_learn_thresholds_takes():
     assert one.shape == (4, 1)
     lists = ScoreSummary(_Y4.tolist(), _S4.tolist())
     assert np.array_equal(lists.values, ScoreSummary(_Y4, _S4).values)
+
+
+def test_summary_build_reports_progress_from_the_start(capsys):
+    Y, S = make_tagging_scores(300, 5, random_state=0)
+    seen_before_first_chunk = []
+
+    def chunks():
+        seen_before_first_chunk.append(capsys.readouterr().out)
+        for start in range(0, 300, 100):
+            yield Y[start : start + 100], S[start : start + 100]
+
+    ScoreSummary.from_chunks(chunks(), n_samples=300, verbose=2)
+    assert seen_before_first_chunk == [
+        "[ScoreSummary] summarizing the scores of 300 samples: reading rows\n"
+    ]
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in lines[:3]] == [
+        "[ScoreSummary] chunk 1: 100 of 300 rows read",
+        "[ScoreSummary] chunk 2: 200 of 300 rows read",
+        "[ScoreSummary] chunk 3: 300 of 300 rows read",
+    ]
+    assert "sorting each label's scores" in lines[3]
+    assert lines[4].startswith("[ScoreSummary] built: 300 samples x 5 labels in ")
+
+
+def test_strategy_verbose_reports_the_summary_build_first(capsys):
+    rng = np.random.default_rng(0)
+    Y = rng.random((300, 5)) < 0.3
+    S = np.clip(0.4 * Y + 0.6 * rng.random((300, 5)), 0, 1)
+    learn_thresholds(Y, S, strategy="coordinate", verbose=1)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("[ScoreSummary] summarizing the scores of 300")
+    first_sweep = next(
+        i for i, line in enumerate(lines) if "[CoordinateAscent]" in line
+    )
+    assert any("[ScoreSummary] built" in line for line in lines[:first_sweep])
+    # Streamed inputs report their chunks too; verbose=0 prints nothing.
+    learn_thresholds(sp.csr_matrix(Y), sp.csr_matrix(S), strategy="coordinate")
+    assert capsys.readouterr().out == ""
+    learn_thresholds(
+        sp.csr_matrix(Y), sp.csr_matrix(S), strategy="coordinate", verbose=1
+    )
+    assert "[ScoreSummary] built: 300 samples x 5 labels" in capsys.readouterr().out

@@ -223,7 +223,8 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
             # that work on a summary always do, so that thresholds are the
             # same from arrays, chunks or Dask.
             if self._input_for(metric) == "summary":
-                data = SummaryData(ScoreSummary._of_validated(Y, S))
+                verbose = self.get_params(deep=False).get("verbose") or 0
+                data = SummaryData(ScoreSummary._of_validated(Y, S, verbose))
             else:
                 data = tuning_data(Y, S)
         if self._threshold_kind == "fixed":
