@@ -135,3 +135,38 @@ def test_capability_lists_are_derived_from_the_declarations():
     finally:
         unregister_strategy("test-callable")
     assert "test-callable" not in available_strategies("callable_metric")
+
+
+def _diagram_modules(page):
+    """The module names of the layer diagram of docs/architecture.rst, in order."""
+    import re
+
+    block = re.search(
+        r"^\.\. code-block:: text\n   :name: layer-diagram\n\n((?:   .*\n|\n)+)",
+        page,
+        flags=re.M,
+    )
+    assert block, "docs/architecture.rst has no block named layer-diagram"
+    return re.findall(r"\bskthresh(?:\.\w+)+", block[1])
+
+
+def test_architecture_page_draws_the_enforced_layers():
+    # The page cannot drift from the contract: the diagram names exactly the
+    # modules of the layers contract of pyproject.toml, in its order.
+    import pathlib
+    import re
+
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: import-linter depends on tomli
+        import tomli as tomllib
+
+    root = pathlib.Path(__file__).resolve().parents[1]
+    with open(root / "pyproject.toml", "rb") as file:
+        contracts = tomllib.load(file)["tool"]["importlinter"]["contracts"]
+    (layers,) = [c["layers"] for c in contracts if c["id"] == "layers"]
+    enforced = [m.strip() for row in layers for m in re.split(r"[|:]", row)]
+    page = (root / "docs" / "architecture.rst").read_text(encoding="utf-8")
+    shown = _diagram_modules(page)
+    assert len(enforced) > 30
+    assert shown == enforced

@@ -79,9 +79,11 @@ def test_build_has_the_main_pages(built):
         "benchmarks",
         "changelog",
         "references",
+        "architecture",
         "user_guide/usage",
         "user_guide/method",
         "user_guide/strategies",
+        "user_guide/own_strategy",
         "user_guide/rare_labels",
         "user_guide/scaling",
         "user_guide/cli",
@@ -169,3 +171,62 @@ def test_landing_page_quick_start_runs(monkeypatch, capsys):
     printed = capsys.readouterr().out
     score = float(printed.split()[0])
     assert 0.6 < score < 0.7
+
+
+def _output_block(page, name):
+    """The lines of the ``code-block:: text`` named ``name`` in a page."""
+    block = re.search(
+        rf"^\.\. code-block:: text\n   :name: {re.escape(name)}\n\n((?:   .*\n|\n)+)",
+        page,
+        flags=re.M,
+    )
+    assert block, name
+    return [line[3:] for line in block[1].strip("\n").splitlines()]
+
+
+def test_own_strategy_example_runs_as_the_page_shows(capsys):
+    # docs/user_guide/own_strategy.rst shows this file and what it prints.
+    import numpy as np
+
+    from skthresh.strategies import unregister_strategy
+    from skthresh.utils import check_strategy
+
+    folder = ROOT / "docs" / "user_guide"
+    try:
+        namespace = runpy.run_path(str(folder / "own_strategy_example.py"))
+    finally:
+        left_registered = "target_recall" in available_strategies()
+        if left_registered:
+            unregister_strategy("target_recall")
+    assert not left_registered
+    printed = capsys.readouterr().out.splitlines()
+    page = (folder / "own_strategy.rst").read_text(encoding="utf-8")
+    shown = _output_block(page, "own-strategy-output")
+    shown += _output_block(page, "own-strategy-summary-output")
+    assert printed == shown
+    assert printed[3].startswith("The 'recall' parameter of TargetRecall must be")
+
+    thresholds = namespace["thresholds"]
+    assert thresholds.shape == (20,) and thresholds.dtype == np.float64
+    assert np.isfinite(thresholds).all()
+    assert namespace["recall"].min() >= 0.8
+    assert np.array_equal(namespace["from_summary"], thresholds)
+
+    Y, S = namespace["Y"], namespace["S"]
+    TargetRecall = namespace["TargetRecall"]
+    with pytest.raises(ValueError, match="'recall' parameter of TargetRecall"):
+        TargetRecall(recall=0.0).optimize(Y, S)
+    with pytest.raises(ValueError, match="'gap' parameter of TargetRecall"):
+        TargetRecall(gap="bottom").optimize(Y, S)
+    # The contract suite holds the example to something: exactness fails it,
+    # and so does a summary hook that disagrees with the matrix hook by a bit.
+    with pytest.raises(AssertionError, match="fails check_brute_force"):
+        check_strategy(TargetRecall(), brute_force_tolerance=0.0)
+
+    class OneBitOff(namespace["TargetRecallWithSummary"]):
+        def _optimize_summary(self, summary, metric):
+            thresholds = super()._optimize_summary(summary, metric)
+            return np.nextafter(thresholds, np.inf)
+
+    with pytest.raises(AssertionError, match="fails check_declarations"):
+        check_strategy(OneBitOff())
