@@ -1,6 +1,8 @@
 """SurrogateThresholdClassifier: a base classifier with learned per-label thresholds."""
 
 import warnings
+from collections.abc import Iterable
+from math import ceil
 from numbers import Integral, Real
 
 import numpy as np
@@ -14,7 +16,7 @@ from sklearn.base import (
 )
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv, train_test_split
-from sklearn.utils import assert_all_finite, check_random_state
+from sklearn.utils import assert_all_finite, check_random_state, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
@@ -41,6 +43,33 @@ from skthresh.utils._sklearn_compat import (
 # Classifier parameters handed to the strategy when it has a parameter of
 # the same name and the value is not None.
 _FORWARDED = ("slope", "learning_rate", "max_iter", "device")
+
+
+class _Splitter(HasMethods):
+    """Constraint: a cross-validation splitter (``split`` and ``get_n_splits``)."""
+
+    def __init__(self):
+        super().__init__(["split", "get_n_splits"])
+
+    def __str__(self):
+        return "a cross-validation splitter (with split and get_n_splits)"
+
+
+class _Splits(HasMethods):
+    """Constraint: an iterable of (train, test) index arrays, not a string.
+
+    A :class:`HasMethods` in form only, so that scikit-learn's
+    ``make_constraint`` takes it.
+    """
+
+    def __init__(self):
+        super().__init__([])
+
+    def is_satisfied_by(self, val):
+        return isinstance(val, Iterable) and not isinstance(val, str)
+
+    def __str__(self):
+        return "an iterable of (train, test) index arrays"
 
 
 def _estimator_has(attr):
@@ -194,7 +223,12 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Interval(RealNotInt, 0, 1, closed="neither"),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "cv": ["cv_object", None],
+        "cv": [
+            Interval(Integral, 2, None, closed="left"),
+            _Splitter(),
+            _Splits(),
+            None,
+        ],
         "min_positives": [Interval(Integral, 0, None, closed="left")],
         "refit": ["boolean"],
         "response_method": [StrOptions(set(RESPONSE_METHODS))],
@@ -351,6 +385,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         random_state = check_random_state(self.random_state)
         self.strategy_ = self._make_strategy(random_state)
         binary = self._target_kind in ("binary", "column")
+        guard = _TargetGuard.make(self.base_estimator, Y, binary, _num_samples(X))
 
         if frozen:
             self.estimator_ = self.base_estimator
@@ -360,6 +395,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             X_val, Y_val = X, Y
             tuned = self.estimator_
         elif self.cv is None:
+            self._check_validation_size(_num_samples(X))
             indices = np.arange(_num_samples(X))
             train, val = train_test_split(
                 indices,
@@ -368,7 +404,13 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             )
             tuned = clone(self.base_estimator)
             self.response_method_ = resolve_response_method(tuned, self.response_method)
-            tuned.fit(_safe_rows(X, train), _safe_rows(y_for_base, train), **fit_params)
+            _fit_base(
+                tuned,
+                _safe_rows(X, train),
+                _safe_rows(y_for_base, train),
+                fit_params,
+                guard,
+            )
             X_val, Y_val = _safe_rows(X, val), Y[val]
         else:
             if not self.refit:
@@ -391,6 +433,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                     n_labels=self.n_labels_,
                     binary=binary,
                     fit_params=fit_params,
+                    guard=guard,
                 )
                 for train, test in folds
             )
@@ -414,12 +457,32 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
 
         if not frozen:
             if self.refit or self.cv is not None:
-                self.estimator_ = clone(self.base_estimator).fit(
-                    X, y_for_base, **fit_params
+                self.estimator_ = _fit_base(
+                    clone(self.base_estimator), X, y_for_base, fit_params, guard
                 )
             else:
                 self.estimator_ = tuned
         return self
+
+    def _check_validation_size(self, n_samples):
+        """Both parts of the split must hold a sample; say so by name."""
+        size = self.validation_size
+        if isinstance(size, Integral):
+            if size >= n_samples:
+                raise ValueError(
+                    f"validation_size={size} holds out {size} samples, but X has "
+                    f"{n_samples}, which leaves none to fit the base estimator; "
+                    f"give an int below {n_samples} or a fraction in (0, 1)."
+                )
+            return
+        n_held_out = ceil(size * n_samples)
+        if n_held_out >= n_samples:
+            raise ValueError(
+                f"validation_size={size} holds out {n_held_out} of the {n_samples} "
+                "samples (the fraction is rounded up), which leaves none to fit "
+                "the base estimator; give a smaller fraction or an int below "
+                f"{n_samples}."
+            )
 
     def _folds(self, X, y_for_base, binary, random_state):
         if isinstance(self.cv, Integral):
@@ -595,13 +658,82 @@ def _metric_value(metric, Y, decisions):
 
 
 def _fit_and_score(
-    estimator, X, y, train, test, *, method, n_labels, binary, fit_params
+    estimator, X, y, train, test, *, method, n_labels, binary, fit_params, guard
 ):
     """Fit on one training fold; score its test fold."""
-    estimator.fit(_safe_rows(X, train), _safe_rows(y, train), **fit_params)
+    _fit_base(estimator, _safe_rows(X, train), _safe_rows(y, train), fit_params, guard)
     return score_matrix(
         estimator, _safe_rows(X, test), method=method, n_labels=n_labels, binary=binary
     )
+
+
+def _declares_multilabel(estimator):
+    """Whether an estimator's tags say it fits a 2-D indicator target.
+
+    scikit-learn declares it in either of two tags: ``multi_label``
+    (``KNeighborsClassifier``, ``MLPClassifier``, ``RidgeClassifier``) or
+    ``multi_output`` (``OneVsRestClassifier``, ``MultiOutputClassifier``,
+    ``ClassifierChain``); a binary-only classifier (``LogisticRegression``,
+    ``SVC``) sets neither. An object without scikit-learn tags is given the
+    benefit of the doubt.
+    """
+    try:
+        tags = get_tags(estimator)
+    except AttributeError:
+        return True
+    classifier_tags = tags.classifier_tags
+    multi_label = classifier_tags is not None and classifier_tags.multi_label
+    return bool(multi_label or tags.target_tags.multi_output)
+
+
+class _TargetGuard:
+    """Turns a binary-only base's failure on a 2-D target into a hint.
+
+    The base estimator sees part of the data (the training part of the
+    split, or of a fold), so its own message names a shape that is not the
+    user's; this one names the user's ``y`` and the wrapper that fixes it.
+    """
+
+    def __init__(self, base_name, base_repr, y_shape):
+        self.base_name = base_name
+        self.base_repr = base_repr
+        self.y_shape = y_shape
+
+    @classmethod
+    def make(cls, base_estimator, Y, binary, n_samples):
+        """A guard for a 2-D target and a base without multi-label tags, or None.
+
+        Without a guard, the base's own errors stand.
+        """
+        if binary or _declares_multilabel(base_estimator):
+            return None
+        name = type(base_estimator).__name__
+        shown = repr(base_estimator)
+        if "\n" in shown or len(shown) > 60:
+            shown = f"{name}(...)"
+        return cls(name, shown, (n_samples, Y.shape[1]))
+
+    def error(self, exc, n_fit):
+        n_samples, n_labels = self.y_shape
+        return ValueError(
+            f"{self.base_name} fits a 1-D target only, but y has shape "
+            f"{self.y_shape} (n_samples, n_labels). Wrap it to fit one model per "
+            f"label: SurrogateThresholdClassifier(OneVsRestClassifier("
+            f"{self.base_repr})), with OneVsRestClassifier from "
+            "sklearn.multiclass (or MultiOutputClassifier from "
+            f"sklearn.multioutput). {self.base_name}.fit on {n_fit} of the "
+            f"{n_samples} samples said: {exc}"
+        )
+
+
+def _fit_base(estimator, X, y, fit_params, guard):
+    """Fit the base estimator; a guard rewords its failure on a 2-D target."""
+    try:
+        return estimator.fit(X, y, **fit_params)
+    except (ValueError, TypeError) as exc:  # TypeError: a sparse y
+        if guard is None:
+            raise
+        raise guard.error(exc, _num_samples(X)) from exc
 
 
 def _check_X(X):

@@ -480,3 +480,102 @@ def test_min_positives_falls_back_to_the_shared_threshold():
     assert not np.array_equal(rare[[0, 1, 3]], own[[0, 1, 3]])
     with pytest.raises(ValueError, match="min_positives must be an integer"):
         learn_thresholds(Y, S, min_positives=-1)
+
+
+@pytest.mark.parametrize("cv", [None, 3], ids=["split", "cv"])
+@pytest.mark.parametrize("target", ["dense", "sparse"])
+def test_binary_only_base_on_a_2d_target_names_the_users_shape(small, cv, target):
+    X, Y = small
+    y = sp.csr_matrix(Y) if target == "sparse" else Y
+    clf = SurrogateThresholdClassifier(LogisticRegression(C=2.0), cv=cv)
+    with pytest.raises(ValueError) as excinfo:
+        clf.fit(X, y)
+    message = str(excinfo.value)
+    assert message.startswith(
+        "LogisticRegression fits a 1-D target only, but y has shape (300, 4) "
+        "(n_samples, n_labels). Wrap it to fit one model per label: "
+        "SurrogateThresholdClassifier(OneVsRestClassifier("
+        "LogisticRegression(C=2.0))), with OneVsRestClassifier from "
+        "sklearn.multiclass (or MultiOutputClassifier from sklearn.multioutput)."
+    ), message
+    n_fit = 210 if cv is None else 200
+    assert f"LogisticRegression.fit on {n_fit} of the 300 samples said: " in message
+    # The wrapper the message suggests works.
+    wrapped = SurrogateThresholdClassifier(
+        OneVsRestClassifier(LogisticRegression(C=2.0)), cv=cv, strategy="global"
+    )
+    assert wrapped.fit(X, y).thresholds_.shape == (4,)
+
+
+def test_other_errors_of_the_base_are_not_reworded(small):
+    X, Y = small
+    X = X.copy()
+    X[0, 0] = np.nan
+    # A base declaring multi-label support keeps its own message.
+    with pytest.raises(ValueError, match="^Input X contains NaN") as excinfo:
+        SurrogateThresholdClassifier(_logreg()).fit(X, Y)
+    assert "1-D target" not in str(excinfo.value)
+    # So does a binary-only base on a 1-D target.
+    with pytest.raises(ValueError, match="^Input X contains NaN"):
+        SurrogateThresholdClassifier(LogisticRegression()).fit(X, Y[:, 0])
+
+
+def test_untagged_base_that_fits_a_2d_target_is_not_rejected(small):
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from sklearn.utils import get_tags
+
+    class PerLabel(ClassifierMixin, BaseEstimator):
+        """Multi-label in fact, without saying so in its tags."""
+
+        def fit(self, X, Y):
+            self.model_ = _logreg().fit(X, Y)
+            return self
+
+        def predict_proba(self, X):
+            return self.model_.predict_proba(X)
+
+    X, Y = small
+    assert not get_tags(PerLabel()).classifier_tags.multi_label
+    clf = SurrogateThresholdClassifier(PerLabel(), strategy="global").fit(X, Y)
+    assert clf.thresholds_.shape == (4,)
+
+
+@pytest.mark.parametrize(
+    "size, message",
+    [
+        (
+            300,
+            "validation_size=300 holds out 300 samples, but X has 300, which "
+            "leaves none to fit the base estimator; give an int below 300 or a "
+            "fraction in (0, 1).",
+        ),
+        (
+            0.999,
+            "validation_size=0.999 holds out 300 of the 300 samples (the fraction "
+            "is rounded up), which leaves none to fit the base estimator; give a "
+            "smaller fraction or an int below 300.",
+        ),
+    ],
+)
+def test_validation_size_too_large_for_the_data_is_named(small, size, message):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(_logreg(), validation_size=size)
+    with pytest.raises(ValueError) as excinfo:
+        clf.fit(X, Y)
+    assert str(excinfo.value) == message
+    # The largest sizes that leave one sample to fit are accepted.
+    assert clf.set_params(validation_size=299)._check_validation_size(300) is None
+    assert clf.set_params(validation_size=0.996)._check_validation_size(300) is None
+
+
+@pytest.mark.parametrize("cv", [0.3, 1, "abc", True])
+def test_invalid_cv_lists_what_cv_takes(small, cv):
+    X, Y = small
+    message = (
+        "The 'cv' parameter of SurrogateThresholdClassifier must be an int in the "
+        "range [2, inf), a cross-validation splitter (with split and get_n_splits), "
+        "an iterable of (train, test) index arrays or None. Got "
+        f"{cv!r} instead."
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        SurrogateThresholdClassifier(_logreg(), cv=cv).fit(X, Y)
