@@ -14,6 +14,7 @@ from sklearn.base import (
     MetaEstimatorMixin,
     clone,
 )
+from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv, train_test_split
 from sklearn.utils import assert_all_finite, check_random_state, get_tags
@@ -328,6 +329,20 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 # One label as a column: the base estimator sees a 1-D target,
                 # which every classifier accepts; predict keeps the column.
                 self._target_kind = "column"
+                if not _declares_multilabel(self.base_estimator):
+                    # Single-output, as the tags say: warn as scikit-learn's
+                    # single-output estimators (and this base) do.
+                    warnings.warn(
+                        "A column-vector y was passed when a 1d array was "
+                        f"expected: {type(self.base_estimator).__name__} "
+                        "declares no multi-label support, so "
+                        f"{type(self).__name__} takes a 1-D binary y with it. "
+                        "Please change the shape of y to (n_samples, ), for "
+                        "example using ravel(); predict returns a column, as y "
+                        "was given.",
+                        DataConversionWarning,
+                        stacklevel=4,
+                    )
                 return Y, Y[:, 0].astype(np.int64)
             self._target_kind = "dense"
             return Y, y
@@ -638,12 +653,14 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         return _metric_value(self.metric, Y, decisions)
 
     def __sklearn_tags__(self):
-        from sklearn.utils import get_tags
-
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
+        # A 2-D indicator y goes to the base estimator as it is: it is
+        # supported when the base declares it. A binary-only base still
+        # takes a 1-D binary y (or a single column).
+        multi_label = _declares_multilabel(self.base_estimator)
+        tags.classifier_tags.multi_label = multi_label
         tags.classifier_tags.multi_class = False
-        tags.target_tags.multi_output = True
+        tags.target_tags.multi_output = multi_label
         base_tags = get_tags(self.base_estimator)
         tags.input_tags.sparse = base_tags.input_tags.sparse
         tags.input_tags.allow_nan = base_tags.input_tags.allow_nan

@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import make_multilabel_classification
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression, RidgeClassifierCV
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
@@ -245,7 +246,18 @@ def test_binary_target_with_string_classes():
 def test_column_target_predicts_a_column(small):
     X, Y = small
     clf = SurrogateThresholdClassifier(LogisticRegression(), random_state=0)
-    pred = clf.fit(X, Y[:, :1]).predict(X)
+    # A binary-only base makes a single-output classifier: scikit-learn's
+    # warning for a column y, as LogisticRegression itself gives.
+    with pytest.warns(
+        DataConversionWarning,
+        match="^A column-vector y was passed when a 1d array was expected: "
+        "LogisticRegression declares no multi-label support",
+    ):
+        clf.fit(X, Y[:, :1])
+    pred = clf.predict(X)
+    assert pred.shape == (X.shape[0], 1)
+    one_vs_rest = SurrogateThresholdClassifier(_logreg(), random_state=0)
+    pred = one_vs_rest.fit(X, Y[:, :1]).predict(X)  # no warning: multi-label
     assert pred.shape == (X.shape[0], 1)
 
 
