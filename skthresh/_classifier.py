@@ -1,5 +1,6 @@
 """SurrogateThresholdClassifier: a base classifier with learned per-label thresholds."""
 
+import time
 import warnings
 from collections.abc import Iterable
 from math import ceil
@@ -148,7 +149,11 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         Torch device of strategies that run on one (``"cpu"``, ``"cuda"``).
         None keeps the strategy's own (``"cpu"``).
     verbose : int, default=0
-        Verbosity of the strategy.
+        Progress messages. With 1 or more, ``fit`` prints what it will do as
+        it starts, then a line for the fit of the base estimator (one per
+        fold with ``cv``, ``[fold 2/5] ...``) and for the refit, each with
+        its time, and a header line before each block of the strategy's
+        own progress lines, which the strategy prints at this verbosity.
 
     Attributes
     ----------
@@ -376,6 +381,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         self : object
             The fitted classifier.
         """
+        started = time.perf_counter()
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "
@@ -402,23 +408,46 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         binary = self._target_kind in ("binary", "column")
         guard = _TargetGuard.make(self.base_estimator, Y, binary, _num_samples(X))
 
+        n_samples = _num_samples(X)
+        base_name = type(self.base_estimator).__name__
+        head = f"[{type(self).__name__}] {n_samples} samples, {self.n_labels_} labels:"
+
         if frozen:
+            self._say(
+                f"{head} {base_name} is not refitted; learning thresholds on all "
+                f"{n_samples} samples"
+            )
             self.estimator_ = self.base_estimator
             self.response_method_ = resolve_response_method(
                 self.estimator_, self.response_method
             )
-            X_val, Y_val = X, Y
-            tuned = self.estimator_
+            Y_val = Y
+            tick = time.perf_counter()
+            scores = score_matrix(
+                self.estimator_,
+                X,
+                method=self.response_method_,
+                n_labels=self.n_labels_,
+                binary=binary,
+            )
+            self._say(f"[frozen] scored {n_samples} samples in {_since(tick)}")
+            where = "[thresholds]", f"the {n_samples} samples"
         elif self.cv is None:
-            self._check_validation_size(_num_samples(X))
-            indices = np.arange(_num_samples(X))
+            self._check_validation_size(n_samples)
+            indices = np.arange(n_samples)
             train, val = train_test_split(
                 indices,
                 test_size=self.validation_size,
                 random_state=random_state.randint(np.iinfo(np.int32).max),
             )
+            then = f", then refitting on all {n_samples}" if self.refit else ""
+            self._say(
+                f"{head} fitting {base_name} on {len(train)}, learning thresholds "
+                f"on the {len(val)} held out{then}"
+            )
             tuned = clone(self.base_estimator)
             self.response_method_ = resolve_response_method(tuned, self.response_method)
+            tick = time.perf_counter()
             _fit_base(
                 tuned,
                 _safe_rows(X, train),
@@ -426,7 +455,19 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 fit_params,
                 guard,
             )
-            X_val, Y_val = _safe_rows(X, val), Y[val]
+            Y_val = Y[val]
+            scores = score_matrix(
+                tuned,
+                _safe_rows(X, val),
+                method=self.response_method_,
+                n_labels=self.n_labels_,
+                binary=binary,
+            )
+            self._say(
+                f"[split] fitted on {len(train)} samples, scored {len(val)} in "
+                f"{_since(tick)}"
+            )
+            where = "[thresholds]", f"the {len(val)} held-out samples"
         else:
             if not self.refit:
                 raise ValueError(
@@ -437,7 +478,12 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 self.base_estimator, self.response_method
             )
             folds = self._folds(X, y_for_base, binary, random_state)
-            parts = Parallel(n_jobs=self.n_jobs)(
+            self._say(
+                f"{head} cross-fitting {base_name} on {len(folds)} folds, learning "
+                "thresholds on the out-of-fold scores, then refitting on all "
+                f"{n_samples}"
+            )
+            results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
                 delayed(_fit_and_score)(
                     clone(self.base_estimator),
                     X,
@@ -452,32 +498,51 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 )
                 for train, test in folds
             )
+            parts = []
+            # The generator yields each fold as it is done, in order.
+            for k, ((train, test), (part, seconds)) in enumerate(
+                zip(folds, results, strict=True), start=1
+            ):
+                self._say(
+                    f"[fold {k}/{len(folds)}] fitted on {len(train)} samples, "
+                    f"scored {len(test)} in {seconds:.2f} s"
+                )
+                parts.append(part)
             rows = np.concatenate([test for _, test in folds])
             scores = np.concatenate(parts)
             Y_val = Y[rows]
             self.cv_results_ = self._fold_results(folds, parts, Y)
+            where = "[all folds]", f"the {len(rows)} out-of-fold samples"
 
-        if self.cv is None or frozen:
-            scores = score_matrix(
-                tuned,
-                X_val,
-                method=self.response_method_,
-                n_labels=self.n_labels_,
-                binary=binary,
-            )
+        label, samples = where
+        self._say(
+            f"{label} learning thresholds on {samples} with "
+            f"{type(self.strategy_).__name__}"
+        )
+        tick = time.perf_counter()
         self.thresholds_ = self.strategy_.optimize(
             Y_val, scores, self.metric, min_positives=self.min_positives
         )
         self.n_iter_ = getattr(self.strategy_, "n_iter_", 1)
+        self._say(f"{label} thresholds learned in {_since(tick)}")
 
         if not frozen:
             if self.refit or self.cv is not None:
+                self._say(f"[refit] fitting {base_name} on all {n_samples} samples")
+                tick = time.perf_counter()
                 self.estimator_ = _fit_base(
                     clone(self.base_estimator), X, y_for_base, fit_params, guard
                 )
+                self._say(f"[refit] done in {_since(tick)}")
             else:
                 self.estimator_ = tuned
+        self._say(f"[{type(self).__name__}] fit done in {_since(started)}")
         return self
+
+    def _say(self, message):
+        """Print one progress line when verbose."""
+        if self.verbose:
+            print(message, flush=True)
 
     def _check_validation_size(self, n_samples):
         """Both parts of the split must hold a sample; say so by name."""
@@ -518,8 +583,14 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     def _fold_results(self, folds, parts, Y):
         metric = self.metric if callable(self.metric) else check_metric(self.metric)
         fold_thresholds, fold_objective = [], []
-        for (_, test), scores in zip(folds, parts, strict=True):
+        for k, ((_, test), scores) in enumerate(zip(folds, parts, strict=True), 1):
             strategy = clone(self.strategy_)
+            label = f"[fold {k}/{len(folds)}]"
+            self._say(
+                f"{label} learning thresholds on its {len(test)} samples with "
+                f"{type(strategy).__name__}"
+            )
+            tick = time.perf_counter()
             with warnings.catch_warnings():
                 # Small folds often leave a label without positives; the
                 # pooled fit above already warns about the labels concerned.
@@ -529,6 +600,10 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 )
             fold_thresholds.append(theta)
             fold_objective.append(_metric_value(metric, Y[test], scores > theta))
+            self._say(
+                f"{label} thresholds learned in {_since(tick)}, objective "
+                f"{fold_objective[-1]:.4f}"
+            )
         fold_thresholds = np.asarray(fold_thresholds)
         return {
             "fold_thresholds": fold_thresholds,
@@ -677,11 +752,18 @@ def _metric_value(metric, Y, decisions):
 def _fit_and_score(
     estimator, X, y, train, test, *, method, n_labels, binary, fit_params, guard
 ):
-    """Fit on one training fold; score its test fold."""
+    """Fit on one training fold; score its test fold; time both."""
+    tick = time.perf_counter()
     _fit_base(estimator, _safe_rows(X, train), _safe_rows(y, train), fit_params, guard)
-    return score_matrix(
+    scores = score_matrix(
         estimator, _safe_rows(X, test), method=method, n_labels=n_labels, binary=binary
     )
+    return scores, time.perf_counter() - tick
+
+
+def _since(tick):
+    """Seconds since ``tick``, for progress lines."""
+    return f"{time.perf_counter() - tick:.2f} s"
 
 
 def _declares_multilabel(estimator):

@@ -591,3 +591,127 @@ def test_invalid_cv_lists_what_cv_takes(small, cv):
     )
     with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
         SurrogateThresholdClassifier(_logreg(), cv=cv).fit(X, Y)
+
+
+class _Announcing(OneVsRestClassifier):
+    """A base that says when it is fitted, to place the progress lines."""
+
+    def fit(self, X, y, **fit_params):
+        print(f"(base fit on {len(X)} samples)")
+        return super().fit(X, y, **fit_params)
+
+
+_SECONDS = r"\d+\.\d\d s"
+_ITERATION = r"\[SurrogateThreshold\] iter .*"  # the strategy's own line
+
+
+def _assert_lines(lines, patterns):
+    assert len(lines) == len(patterns), "\n".join(lines)
+    for line, pattern in zip(lines, patterns, strict=True):
+        assert re.fullmatch(pattern, line), (line, pattern)
+
+
+def _fit_line(n_fit):
+    return re.escape(f"(base fit on {n_fit} samples)")
+
+
+def test_verbose_reports_each_fold_and_the_refit(small, capsys):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(
+        _Announcing(LogisticRegression()), cv=3, max_iter=10, verbose=1
+    )
+    clf.fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    # The plan comes first, before any fit; each fold is reported as soon as
+    # it is done; each block of the strategy's lines has a header naming its
+    # part; the refit is announced before it starts.
+    expected = [
+        re.escape(
+            "[SurrogateThresholdClassifier] 300 samples, 4 labels: cross-fitting "
+            "_Announcing on 3 folds, learning thresholds on the out-of-fold "
+            "scores, then refitting on all 300"
+        )
+    ]
+    for k in (1, 2, 3):
+        expected += [
+            _fit_line(200),
+            rf"\[fold {k}/3\] fitted on 200 samples, scored 100 in {_SECONDS}",
+        ]
+    objective = clf.cv_results_["fold_objective"]
+    for k in (1, 2, 3):
+        expected += [
+            rf"\[fold {k}/3\] learning thresholds on its 100 samples with "
+            "SurrogateThreshold",
+            *[_ITERATION] * 11,
+            rf"\[fold {k}/3\] thresholds learned in {_SECONDS}, objective "
+            + re.escape(f"{objective[k - 1]:.4f}"),
+        ]
+    expected += [
+        r"\[all folds\] learning thresholds on the 300 out-of-fold samples with "
+        "SurrogateThreshold",
+        *[_ITERATION] * 11,
+        rf"\[all folds\] thresholds learned in {_SECONDS}",
+        r"\[refit\] fitting _Announcing on all 300 samples",
+        _fit_line(300),
+        rf"\[refit\] done in {_SECONDS}",
+        rf"\[SurrogateThresholdClassifier\] fit done in {_SECONDS}",
+    ]
+    _assert_lines(lines, expected)
+
+
+def test_verbose_reports_the_split_and_the_refit(small, capsys):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(
+        _Announcing(LogisticRegression()), max_iter=10, verbose=1
+    )
+    clf.fit(X, Y)
+    _assert_lines(
+        capsys.readouterr().out.splitlines(),
+        [
+            re.escape(
+                "[SurrogateThresholdClassifier] 300 samples, 4 labels: fitting "
+                "_Announcing on 210, learning thresholds on the 90 held out, then "
+                "refitting on all 300"
+            ),
+            _fit_line(210),
+            rf"\[split\] fitted on 210 samples, scored 90 in {_SECONDS}",
+            r"\[thresholds\] learning thresholds on the 90 held-out samples with "
+            "SurrogateThreshold",
+            *[_ITERATION] * 11,
+            rf"\[thresholds\] thresholds learned in {_SECONDS}",
+            r"\[refit\] fitting _Announcing on all 300 samples",
+            _fit_line(300),
+            rf"\[refit\] done in {_SECONDS}",
+            rf"\[SurrogateThresholdClassifier\] fit done in {_SECONDS}",
+        ],
+    )
+    # Without refit, and with a frozen base, nothing is refitted.
+    clf.set_params(refit=False, strategy="global", max_iter=None).fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("learning thresholds on the 90 held out")
+    assert not [line for line in lines if "refit" in line]
+    frozen = SurrogateThresholdClassifier(
+        FrozenEstimator(clf.estimator_), strategy="global", verbose=1
+    )
+    frozen.fit(X, Y)
+    _assert_lines(
+        capsys.readouterr().out.splitlines(),
+        [
+            re.escape(
+                "[SurrogateThresholdClassifier] 300 samples, 4 labels: "
+                "FrozenEstimator is not refitted; learning thresholds on all 300 "
+                "samples"
+            ),
+            rf"\[frozen\] scored 300 samples in {_SECONDS}",
+            r"\[thresholds\] learning thresholds on the 300 samples with "
+            "GlobalThreshold",
+            rf"\[thresholds\] thresholds learned in {_SECONDS}",
+            rf"\[SurrogateThresholdClassifier\] fit done in {_SECONDS}",
+        ],
+    )
+
+
+def test_verbose_zero_prints_nothing(small, capsys):
+    X, Y = small
+    SurrogateThresholdClassifier(_logreg(), cv=3, max_iter=10).fit(X, Y)
+    assert capsys.readouterr().out == ""
