@@ -406,11 +406,11 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         random_state = check_random_state(self.random_state)
         self.strategy_ = self._make_strategy(random_state)
         binary = self._target_kind in ("binary", "column")
-        guard = _TargetGuard.make(self.base_estimator, Y, binary, _num_samples(X))
-
         n_samples = _num_samples(X)
+        guard = _TargetGuard.make(self.base_estimator, Y, binary, n_samples)
         base_name = type(self.base_estimator).__name__
-        head = f"[{type(self).__name__}] {n_samples} samples, {self.n_labels_} labels:"
+        labels = "1 label" if self.n_labels_ == 1 else f"{self.n_labels_} labels"
+        head = f"[{type(self).__name__}] {n_samples} samples, {labels}:"
 
         if frozen:
             self._say(

@@ -715,3 +715,13 @@ def test_verbose_zero_prints_nothing(small, capsys):
     X, Y = small
     SurrogateThresholdClassifier(_logreg(), cv=3, max_iter=10).fit(X, Y)
     assert capsys.readouterr().out == ""
+
+
+def test_verbose_counts_one_label(capsys):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    y = (X[:, 0] > 0).astype(int)
+    clf = SurrogateThresholdClassifier(LogisticRegression(), strategy="global")
+    clf.set_params(verbose=1).fit(X, y)
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("[SurrogateThresholdClassifier] 100 samples, 1 label: ")
