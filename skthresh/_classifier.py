@@ -47,31 +47,21 @@ from skthresh.utils._sklearn_compat import (
 _FORWARDED = ("slope", "learning_rate", "max_iter", "device")
 
 
-class _Splitter(HasMethods):
-    """Constraint: a cross-validation splitter (``split`` and ``get_n_splits``)."""
+class _SplitsOrSplitter(HasMethods):
+    """Constraint: a splitter or an iterable of splits (a HasMethods in form)."""
 
     def __init__(self):
         super().__init__(["split", "get_n_splits"])
 
-    def __str__(self):
-        return "a cross-validation splitter (with split and get_n_splits)"
-
-
-class _Splits(HasMethods):
-    """Constraint: an iterable of (train, test) index arrays, not a string.
-
-    A :class:`HasMethods` in form only, so that scikit-learn's
-    ``make_constraint`` takes it.
-    """
-
-    def __init__(self):
-        super().__init__([])
-
     def is_satisfied_by(self, val):
-        return isinstance(val, Iterable) and not isinstance(val, str)
+        iterable = isinstance(val, Iterable) and not isinstance(val, str)
+        return iterable or super().is_satisfied_by(val)
 
     def __str__(self):
-        return "an iterable of (train, test) index arrays"
+        return (
+            "a cross-validation splitter (with split and get_n_splits), an "
+            "iterable of (train, test) index arrays"
+        )
 
 
 def _estimator_has(attr):
@@ -229,12 +219,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Interval(RealNotInt, 0, 1, closed="neither"),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "cv": [
-            Interval(Integral, 2, None, closed="left"),
-            _Splitter(),
-            _Splits(),
-            None,
-        ],
+        "cv": [Interval(Integral, 2, None, closed="left"), _SplitsOrSplitter(), None],
         "min_positives": [Interval(Integral, 0, None, closed="left")],
         "refit": ["boolean"],
         "response_method": [StrOptions(set(RESPONSE_METHODS))],
@@ -337,17 +322,16 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 if not _declares_multilabel(self.base_estimator):
                     # Single-output, as the tags say: warn as scikit-learn's
                     # single-output estimators (and this base) do.
-                    warnings.warn(
+                    base = type(self.base_estimator).__name__
+                    message = (
                         "A column-vector y was passed when a 1d array was "
-                        f"expected: {type(self.base_estimator).__name__} "
-                        "declares no multi-label support, so "
+                        f"expected: {base} declares no multi-label support, so "
                         f"{type(self).__name__} takes a 1-D binary y with it. "
                         "Please change the shape of y to (n_samples, ), for "
                         "example using ravel(); predict returns a column, as y "
-                        "was given.",
-                        DataConversionWarning,
-                        stacklevel=4,
+                        "was given."
                     )
+                    warnings.warn(message, DataConversionWarning, stacklevel=4)
                 return Y, Y[:, 0].astype(np.int64)
             self._target_kind = "dense"
             return Y, y
@@ -407,7 +391,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         self.strategy_ = self._make_strategy(random_state)
         binary = self._target_kind in ("binary", "column")
         n_samples = _num_samples(X)
-        guard = _TargetGuard.make(self.base_estimator, Y, binary, n_samples)
+        hint = _binary_only_hint(self.base_estimator, Y, binary, n_samples)
         base_name = type(self.base_estimator).__name__
         labels = "1 label" if self.n_labels_ == 1 else f"{self.n_labels_} labels"
         head = f"[{type(self).__name__}] {n_samples} samples, {labels}:"
@@ -423,13 +407,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             )
             Y_val = Y
             tick = time.perf_counter()
-            scores = score_matrix(
-                self.estimator_,
-                X,
-                method=self.response_method_,
-                n_labels=self.n_labels_,
-                binary=binary,
-            )
+            scores = self._score_with(self.estimator_, X)
             self._say(f"[frozen] scored {n_samples} samples in {_since(tick)}")
             where = "[thresholds]", f"the {n_samples} samples"
         elif self.cv is None:
@@ -448,21 +426,9 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             tuned = clone(self.base_estimator)
             self.response_method_ = resolve_response_method(tuned, self.response_method)
             tick = time.perf_counter()
-            _fit_base(
-                tuned,
-                _safe_rows(X, train),
-                _safe_rows(y_for_base, train),
-                fit_params,
-                guard,
-            )
-            Y_val = Y[val]
-            scores = score_matrix(
-                tuned,
-                _safe_rows(X, val),
-                method=self.response_method_,
-                n_labels=self.n_labels_,
-                binary=binary,
-            )
+            X_fit, y_fit = _safe_rows(X, train), _safe_rows(y_for_base, train)
+            _fit_base(tuned, X_fit, y_fit, fit_params, hint)
+            Y_val, scores = Y[val], self._score_with(tuned, _safe_rows(X, val))
             self._say(
                 f"[split] fitted on {len(train)} samples, scored {len(val)} in "
                 f"{_since(tick)}"
@@ -483,18 +449,11 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 "thresholds on the out-of-fold scores, then refitting on all "
                 f"{n_samples}"
             )
+            common = dict(method=self.response_method_, n_labels=self.n_labels_)
+            common.update(binary=binary, fit_params=fit_params, hint=hint)
             results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
                 delayed(_fit_and_score)(
-                    clone(self.base_estimator),
-                    X,
-                    y_for_base,
-                    train,
-                    test,
-                    method=self.response_method_,
-                    n_labels=self.n_labels_,
-                    binary=binary,
-                    fit_params=fit_params,
-                    guard=guard,
+                    clone(self.base_estimator), X, y_for_base, train, test, **common
                 )
                 for train, test in folds
             )
@@ -531,7 +490,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 self._say(f"[refit] fitting {base_name} on all {n_samples} samples")
                 tick = time.perf_counter()
                 self.estimator_ = _fit_base(
-                    clone(self.base_estimator), X, y_for_base, fit_params, guard
+                    clone(self.base_estimator), X, y_for_base, fit_params, hint
                 )
                 self._say(f"[refit] done in {_since(tick)}")
             else:
@@ -547,21 +506,14 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     def _check_validation_size(self, n_samples):
         """Both parts of the split must hold a sample; say so by name."""
         size = self.validation_size
-        if isinstance(size, Integral):
-            if size >= n_samples:
-                raise ValueError(
-                    f"validation_size={size} holds out {size} samples, but X has "
-                    f"{n_samples}, which leaves none to fit the base estimator; "
-                    f"give an int below {n_samples} or a fraction in (0, 1)."
-                )
-            return
-        n_held_out = ceil(size * n_samples)
+        fraction = not isinstance(size, Integral)
+        n_held_out = ceil(size * n_samples) if fraction else size
         if n_held_out >= n_samples:
             raise ValueError(
                 f"validation_size={size} holds out {n_held_out} of the {n_samples} "
-                "samples (the fraction is rounded up), which leaves none to fit "
-                "the base estimator; give a smaller fraction or an int below "
-                f"{n_samples}."
+                f"samples{' (rounded up)' if fraction else ''}, which leaves none "
+                f"to fit the base estimator; give an int below {n_samples} or a "
+                "smaller fraction."
             )
 
     def _folds(self, X, y_for_base, binary, random_state):
@@ -615,13 +567,13 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         check_is_fitted(self, "thresholds_")
         X = _check_X(X)
         validate_data(self, X, skip_check_array=True, reset=False)
-        return score_matrix(
-            self.estimator_,
-            X,
-            method=self.response_method_,
-            n_labels=self.n_labels_,
-            binary=self._target_kind in ("binary", "column"),
-        )
+        return self._score_with(self.estimator_, X)
+
+    def _score_with(self, estimator, X):
+        """The scores of a fitted ``estimator``, one column per label."""
+        binary = self._target_kind in ("binary", "column")
+        how = dict(method=self.response_method_, n_labels=self.n_labels_)
+        return score_matrix(estimator, X, binary=binary, **how)
 
     def decision_scores(self, X):
         """Scores that :meth:`predict` compares with ``thresholds_``.
@@ -749,15 +701,14 @@ def _metric_value(metric, Y, decisions):
     return check_metric(metric).score(Y, decisions)
 
 
-def _fit_and_score(
-    estimator, X, y, train, test, *, method, n_labels, binary, fit_params, guard
-):
-    """Fit on one training fold; score its test fold; time both."""
+def _fit_and_score(estimator, X, y, train, test, *, fit_params, hint, **how):
+    """Fit on one training fold; score its test fold; time both.
+
+    ``how`` holds the ``method``, ``n_labels`` and ``binary`` of the scores.
+    """
     tick = time.perf_counter()
-    _fit_base(estimator, _safe_rows(X, train), _safe_rows(y, train), fit_params, guard)
-    scores = score_matrix(
-        estimator, _safe_rows(X, test), method=method, n_labels=n_labels, binary=binary
-    )
+    _fit_base(estimator, _safe_rows(X, train), _safe_rows(y, train), fit_params, hint)
+    scores = score_matrix(estimator, _safe_rows(X, test), **how)
     return scores, time.perf_counter() - tick
 
 
@@ -769,70 +720,50 @@ def _since(tick):
 def _declares_multilabel(estimator):
     """Whether an estimator's tags say it fits a 2-D indicator target.
 
-    scikit-learn declares it in either of two tags: ``multi_label``
-    (``KNeighborsClassifier``, ``MLPClassifier``, ``RidgeClassifier``) or
-    ``multi_output`` (``OneVsRestClassifier``, ``MultiOutputClassifier``,
-    ``ClassifierChain``); a binary-only classifier (``LogisticRegression``,
-    ``SVC``) sets neither. An object without scikit-learn tags is given the
-    benefit of the doubt.
+    Either tag says so: ``multi_label`` (``KNeighborsClassifier``) or
+    ``multi_output`` (``OneVsRestClassifier``); a binary-only classifier
+    (``LogisticRegression``) sets neither. An object without tags may.
     """
     try:
         tags = get_tags(estimator)
     except AttributeError:
         return True
-    classifier_tags = tags.classifier_tags
-    multi_label = classifier_tags is not None and classifier_tags.multi_label
+    multi_label = getattr(tags.classifier_tags, "multi_label", False)
     return bool(multi_label or tags.target_tags.multi_output)
 
 
-class _TargetGuard:
-    """Turns a binary-only base's failure on a 2-D target into a hint.
+def _binary_only_hint(base_estimator, Y, binary, n_samples):
+    """What to say when a binary-only base fails on a 2-D target, or None.
 
-    The base estimator sees part of the data (the training part of the
-    split, or of a fold), so its own message names a shape that is not the
-    user's; this one names the user's ``y`` and the wrapper that fixes it.
+    The base's own message names the shape of the part it was fitted on;
+    the hint names the user's ``y`` and the wrapper that fixes it.
     """
-
-    def __init__(self, base_name, base_repr, y_shape):
-        self.base_name = base_name
-        self.base_repr = base_repr
-        self.y_shape = y_shape
-
-    @classmethod
-    def make(cls, base_estimator, Y, binary, n_samples):
-        """A guard for a 2-D target and a base without multi-label tags, or None.
-
-        Without a guard, the base's own errors stand.
-        """
-        if binary or _declares_multilabel(base_estimator):
-            return None
-        name = type(base_estimator).__name__
-        shown = repr(base_estimator)
-        if "\n" in shown or len(shown) > 60:
-            shown = f"{name}(...)"
-        return cls(name, shown, (n_samples, Y.shape[1]))
-
-    def error(self, exc, n_fit):
-        n_samples, n_labels = self.y_shape
-        return ValueError(
-            f"{self.base_name} fits a 1-D target only, but y has shape "
-            f"{self.y_shape} (n_samples, n_labels). Wrap it to fit one model per "
-            f"label: SurrogateThresholdClassifier(OneVsRestClassifier("
-            f"{self.base_repr})), with OneVsRestClassifier from "
-            "sklearn.multiclass (or MultiOutputClassifier from "
-            f"sklearn.multioutput). {self.base_name}.fit on {n_fit} of the "
-            f"{n_samples} samples said: {exc}"
-        )
+    if binary or _declares_multilabel(base_estimator):
+        return None
+    name = type(base_estimator).__name__
+    shown = repr(base_estimator)
+    if "\n" in shown or len(shown) > 60:
+        shown = f"{name}(...)"
+    text = (
+        f"{name} fits a 1-D target only, but y has shape {(n_samples, Y.shape[1])} "
+        "(n_samples, n_labels). Wrap it to fit one model per label: "
+        f"SurrogateThresholdClassifier(OneVsRestClassifier({shown})), with "
+        "OneVsRestClassifier from sklearn.multiclass (or MultiOutputClassifier "
+        f"from sklearn.multioutput). {name}.fit on"
+    )
+    return text, n_samples
 
 
-def _fit_base(estimator, X, y, fit_params, guard):
-    """Fit the base estimator; a guard rewords its failure on a 2-D target."""
+def _fit_base(estimator, X, y, fit_params, hint):
+    """Fit the base estimator; a hint rewords its failure on a 2-D target."""
     try:
         return estimator.fit(X, y, **fit_params)
     except (ValueError, TypeError) as exc:  # TypeError: a sparse y
-        if guard is None:
+        if hint is None:
             raise
-        raise guard.error(exc, _num_samples(X)) from exc
+        text, n_samples = hint
+        message = f"{text} {_num_samples(X)} of the {n_samples} samples said: {exc}"
+        raise ValueError(message) from exc
 
 
 def _check_X(X):

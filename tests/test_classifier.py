@@ -557,15 +557,15 @@ def test_untagged_base_that_fits_a_2d_target_is_not_rejected(small):
     [
         (
             300,
-            "validation_size=300 holds out 300 samples, but X has 300, which "
-            "leaves none to fit the base estimator; give an int below 300 or a "
-            "fraction in (0, 1).",
+            "validation_size=300 holds out 300 of the 300 samples, which leaves "
+            "none to fit the base estimator; give an int below 300 or a smaller "
+            "fraction.",
         ),
         (
             0.999,
-            "validation_size=0.999 holds out 300 of the 300 samples (the fraction "
-            "is rounded up), which leaves none to fit the base estimator; give a "
-            "smaller fraction or an int below 300.",
+            "validation_size=0.999 holds out 300 of the 300 samples (rounded up), "
+            "which leaves none to fit the base estimator; give an int below 300 "
+            "or a smaller fraction.",
         ),
     ],
 )
