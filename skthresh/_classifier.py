@@ -1,6 +1,9 @@
 """SurrogateThresholdClassifier: a base classifier with learned per-label thresholds."""
 
+import time
 import warnings
+from collections.abc import Iterable
+from math import ceil
 from numbers import Integral, Real
 
 import numpy as np
@@ -12,9 +15,10 @@ from sklearn.base import (
     MetaEstimatorMixin,
     clone,
 )
+from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv, train_test_split
-from sklearn.utils import assert_all_finite, check_random_state
+from sklearn.utils import assert_all_finite, check_random_state, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import (
@@ -41,6 +45,23 @@ from skthresh.utils._sklearn_compat import (
 # Classifier parameters handed to the strategy when it has a parameter of
 # the same name and the value is not None.
 _FORWARDED = ("slope", "learning_rate", "max_iter", "device")
+
+
+class _SplitsOrSplitter(HasMethods):
+    """Constraint: a splitter or an iterable of splits (a HasMethods in form)."""
+
+    def __init__(self):
+        super().__init__(["split", "get_n_splits"])
+
+    def is_satisfied_by(self, val):
+        iterable = isinstance(val, Iterable) and not isinstance(val, str)
+        return iterable or super().is_satisfied_by(val)
+
+    def __str__(self):
+        return (
+            "a cross-validation splitter (with split and get_n_splits), an "
+            "iterable of (train, test) index arrays"
+        )
 
 
 def _estimator_has(attr):
@@ -118,7 +139,11 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         Torch device of strategies that run on one (``"cpu"``, ``"cuda"``).
         None keeps the strategy's own (``"cpu"``).
     verbose : int, default=0
-        Verbosity of the strategy.
+        Progress messages. With 1 or more, ``fit`` prints what it will do as
+        it starts, then a line for the fit of the base estimator (one per
+        fold with ``cv``, ``[fold 2/5] ...``) and for the refit, each with
+        its time, and a header line before each block of the strategy's
+        own progress lines, which the strategy prints at this verbosity.
 
     Attributes
     ----------
@@ -194,7 +219,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Interval(RealNotInt, 0, 1, closed="neither"),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "cv": ["cv_object", None],
+        "cv": [Interval(Integral, 2, None, closed="left"), _SplitsOrSplitter(), None],
         "min_positives": [Interval(Integral, 0, None, closed="left")],
         "refit": ["boolean"],
         "response_method": [StrOptions(set(RESPONSE_METHODS))],
@@ -294,6 +319,19 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 # One label as a column: the base estimator sees a 1-D target,
                 # which every classifier accepts; predict keeps the column.
                 self._target_kind = "column"
+                if not _declares_multilabel(self.base_estimator):
+                    # Single-output, as the tags say: warn as scikit-learn's
+                    # single-output estimators (and this base) do.
+                    base = type(self.base_estimator).__name__
+                    message = (
+                        "A column-vector y was passed when a 1d array was "
+                        f"expected: {base} declares no multi-label support, so "
+                        f"{type(self).__name__} takes a 1-D binary y with it. "
+                        "Please change the shape of y to (n_samples, ), for "
+                        "example using ravel(); predict returns a column, as y "
+                        "was given."
+                    )
+                    warnings.warn(message, DataConversionWarning, stacklevel=4)
                 return Y, Y[:, 0].astype(np.int64)
             self._target_kind = "dense"
             return Y, y
@@ -327,6 +365,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         self : object
             The fitted classifier.
         """
+        started = time.perf_counter()
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y "
@@ -351,25 +390,50 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         random_state = check_random_state(self.random_state)
         self.strategy_ = self._make_strategy(random_state)
         binary = self._target_kind in ("binary", "column")
+        n_samples = _num_samples(X)
+        hint = _binary_only_hint(self.base_estimator, Y, binary, n_samples)
+        base_name = type(self.base_estimator).__name__
+        labels = "1 label" if self.n_labels_ == 1 else f"{self.n_labels_} labels"
+        head = f"[{type(self).__name__}] {n_samples} samples, {labels}:"
 
         if frozen:
+            self._say(
+                f"{head} {base_name} is not refitted; learning thresholds on all "
+                f"{n_samples} samples"
+            )
             self.estimator_ = self.base_estimator
             self.response_method_ = resolve_response_method(
                 self.estimator_, self.response_method
             )
-            X_val, Y_val = X, Y
-            tuned = self.estimator_
+            Y_val = Y
+            tick = time.perf_counter()
+            scores = self._score_with(self.estimator_, X)
+            self._say(f"[frozen] scored {n_samples} samples in {_since(tick)}")
+            where = "[thresholds]", f"the {n_samples} samples"
         elif self.cv is None:
-            indices = np.arange(_num_samples(X))
+            self._check_validation_size(n_samples)
+            indices = np.arange(n_samples)
             train, val = train_test_split(
                 indices,
                 test_size=self.validation_size,
                 random_state=random_state.randint(np.iinfo(np.int32).max),
             )
+            then = f", then refitting on all {n_samples}" if self.refit else ""
+            self._say(
+                f"{head} fitting {base_name} on {len(train)}, learning thresholds "
+                f"on the {len(val)} held out{then}"
+            )
             tuned = clone(self.base_estimator)
             self.response_method_ = resolve_response_method(tuned, self.response_method)
-            tuned.fit(_safe_rows(X, train), _safe_rows(y_for_base, train), **fit_params)
-            X_val, Y_val = _safe_rows(X, val), Y[val]
+            tick = time.perf_counter()
+            X_fit, y_fit = _safe_rows(X, train), _safe_rows(y_for_base, train)
+            _fit_base(tuned, X_fit, y_fit, fit_params, hint)
+            Y_val, scores = Y[val], self._score_with(tuned, _safe_rows(X, val))
+            self._say(
+                f"[split] fitted on {len(train)} samples, scored {len(val)} in "
+                f"{_since(tick)}"
+            )
+            where = "[thresholds]", f"the {len(val)} held-out samples"
         else:
             if not self.refit:
                 raise ValueError(
@@ -380,46 +444,77 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 self.base_estimator, self.response_method
             )
             folds = self._folds(X, y_for_base, binary, random_state)
-            parts = Parallel(n_jobs=self.n_jobs)(
+            self._say(
+                f"{head} cross-fitting {base_name} on {len(folds)} folds, learning "
+                "thresholds on the out-of-fold scores, then refitting on all "
+                f"{n_samples}"
+            )
+            common = dict(method=self.response_method_, n_labels=self.n_labels_)
+            common.update(binary=binary, fit_params=fit_params, hint=hint)
+            results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
                 delayed(_fit_and_score)(
-                    clone(self.base_estimator),
-                    X,
-                    y_for_base,
-                    train,
-                    test,
-                    method=self.response_method_,
-                    n_labels=self.n_labels_,
-                    binary=binary,
-                    fit_params=fit_params,
+                    clone(self.base_estimator), X, y_for_base, train, test, **common
                 )
                 for train, test in folds
             )
+            parts = []
+            # The generator yields each fold as it is done, in order.
+            for k, ((train, test), (part, seconds)) in enumerate(
+                zip(folds, results, strict=True), start=1
+            ):
+                self._say(
+                    f"[fold {k}/{len(folds)}] fitted on {len(train)} samples, "
+                    f"scored {len(test)} in {seconds:.2f} s"
+                )
+                parts.append(part)
             rows = np.concatenate([test for _, test in folds])
             scores = np.concatenate(parts)
             Y_val = Y[rows]
             self.cv_results_ = self._fold_results(folds, parts, Y)
+            where = "[all folds]", f"the {len(rows)} out-of-fold samples"
 
-        if self.cv is None or frozen:
-            scores = score_matrix(
-                tuned,
-                X_val,
-                method=self.response_method_,
-                n_labels=self.n_labels_,
-                binary=binary,
-            )
+        label, samples = where
+        self._say(
+            f"{label} learning thresholds on {samples} with "
+            f"{type(self.strategy_).__name__}"
+        )
+        tick = time.perf_counter()
         self.thresholds_ = self.strategy_.optimize(
             Y_val, scores, self.metric, min_positives=self.min_positives
         )
         self.n_iter_ = getattr(self.strategy_, "n_iter_", 1)
+        self._say(f"{label} thresholds learned in {_since(tick)}")
 
         if not frozen:
             if self.refit or self.cv is not None:
-                self.estimator_ = clone(self.base_estimator).fit(
-                    X, y_for_base, **fit_params
+                self._say(f"[refit] fitting {base_name} on all {n_samples} samples")
+                tick = time.perf_counter()
+                self.estimator_ = _fit_base(
+                    clone(self.base_estimator), X, y_for_base, fit_params, hint
                 )
+                self._say(f"[refit] done in {_since(tick)}")
             else:
                 self.estimator_ = tuned
+        self._say(f"[{type(self).__name__}] fit done in {_since(started)}")
         return self
+
+    def _say(self, message):
+        """Print one progress line when verbose."""
+        if self.verbose:
+            print(message, flush=True)
+
+    def _check_validation_size(self, n_samples):
+        """Both parts of the split must hold a sample; say so by name."""
+        size = self.validation_size
+        fraction = not isinstance(size, Integral)
+        n_held_out = ceil(size * n_samples) if fraction else size
+        if n_held_out >= n_samples:
+            raise ValueError(
+                f"validation_size={size} holds out {n_held_out} of the {n_samples} "
+                f"samples{' (rounded up)' if fraction else ''}, which leaves none "
+                f"to fit the base estimator; give an int below {n_samples} or a "
+                "smaller fraction."
+            )
 
     def _folds(self, X, y_for_base, binary, random_state):
         if isinstance(self.cv, Integral):
@@ -440,8 +535,14 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     def _fold_results(self, folds, parts, Y):
         metric = self.metric if callable(self.metric) else check_metric(self.metric)
         fold_thresholds, fold_objective = [], []
-        for (_, test), scores in zip(folds, parts, strict=True):
+        for k, ((_, test), scores) in enumerate(zip(folds, parts, strict=True), 1):
             strategy = clone(self.strategy_)
+            label = f"[fold {k}/{len(folds)}]"
+            self._say(
+                f"{label} learning thresholds on its {len(test)} samples with "
+                f"{type(strategy).__name__}"
+            )
+            tick = time.perf_counter()
             with warnings.catch_warnings():
                 # Small folds often leave a label without positives; the
                 # pooled fit above already warns about the labels concerned.
@@ -451,6 +552,10 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 )
             fold_thresholds.append(theta)
             fold_objective.append(_metric_value(metric, Y[test], scores > theta))
+            self._say(
+                f"{label} thresholds learned in {_since(tick)}, objective "
+                f"{fold_objective[-1]:.4f}"
+            )
         fold_thresholds = np.asarray(fold_thresholds)
         return {
             "fold_thresholds": fold_thresholds,
@@ -462,13 +567,13 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         check_is_fitted(self, "thresholds_")
         X = _check_X(X)
         validate_data(self, X, skip_check_array=True, reset=False)
-        return score_matrix(
-            self.estimator_,
-            X,
-            method=self.response_method_,
-            n_labels=self.n_labels_,
-            binary=self._target_kind in ("binary", "column"),
-        )
+        return self._score_with(self.estimator_, X)
+
+    def _score_with(self, estimator, X):
+        """The scores of a fitted ``estimator``, one column per label."""
+        binary = self._target_kind in ("binary", "column")
+        how = dict(method=self.response_method_, n_labels=self.n_labels_)
+        return score_matrix(estimator, X, binary=binary, **how)
 
     def decision_scores(self, X):
         """Scores that :meth:`predict` compares with ``thresholds_``.
@@ -575,12 +680,14 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         return _metric_value(self.metric, Y, decisions)
 
     def __sklearn_tags__(self):
-        from sklearn.utils import get_tags
-
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_label = True
+        # A 2-D indicator y goes to the base estimator as it is: it is
+        # supported when the base declares it. A binary-only base still
+        # takes a 1-D binary y (or a single column).
+        multi_label = _declares_multilabel(self.base_estimator)
+        tags.classifier_tags.multi_label = multi_label
         tags.classifier_tags.multi_class = False
-        tags.target_tags.multi_output = True
+        tags.target_tags.multi_output = multi_label
         base_tags = get_tags(self.base_estimator)
         tags.input_tags.sparse = base_tags.input_tags.sparse
         tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
@@ -594,14 +701,69 @@ def _metric_value(metric, Y, decisions):
     return check_metric(metric).score(Y, decisions)
 
 
-def _fit_and_score(
-    estimator, X, y, train, test, *, method, n_labels, binary, fit_params
-):
-    """Fit on one training fold; score its test fold."""
-    estimator.fit(_safe_rows(X, train), _safe_rows(y, train), **fit_params)
-    return score_matrix(
-        estimator, _safe_rows(X, test), method=method, n_labels=n_labels, binary=binary
+def _fit_and_score(estimator, X, y, train, test, *, fit_params, hint, **how):
+    """Fit on one training fold; score its test fold; time both.
+
+    ``how`` holds the ``method``, ``n_labels`` and ``binary`` of the scores.
+    """
+    tick = time.perf_counter()
+    _fit_base(estimator, _safe_rows(X, train), _safe_rows(y, train), fit_params, hint)
+    scores = score_matrix(estimator, _safe_rows(X, test), **how)
+    return scores, time.perf_counter() - tick
+
+
+def _since(tick):
+    """Seconds since ``tick``, for progress lines."""
+    return f"{time.perf_counter() - tick:.2f} s"
+
+
+def _declares_multilabel(estimator):
+    """Whether an estimator's tags say it fits a 2-D indicator target.
+
+    Either tag says so: ``multi_label`` (``KNeighborsClassifier``) or
+    ``multi_output`` (``OneVsRestClassifier``); a binary-only classifier
+    (``LogisticRegression``) sets neither. An object without tags may.
+    """
+    try:
+        tags = get_tags(estimator)
+    except AttributeError:
+        return True
+    multi_label = getattr(tags.classifier_tags, "multi_label", False)
+    return bool(multi_label or tags.target_tags.multi_output)
+
+
+def _binary_only_hint(base_estimator, Y, binary, n_samples):
+    """What to say when a binary-only base fails on a 2-D target, or None.
+
+    The base's own message names the shape of the part it was fitted on;
+    the hint names the user's ``y`` and the wrapper that fixes it.
+    """
+    if binary or _declares_multilabel(base_estimator):
+        return None
+    name = type(base_estimator).__name__
+    shown = repr(base_estimator)
+    if "\n" in shown or len(shown) > 60:
+        shown = f"{name}(...)"
+    text = (
+        f"{name} fits a 1-D target only, but y has shape {(n_samples, Y.shape[1])} "
+        "(n_samples, n_labels). Wrap it to fit one model per label: "
+        f"SurrogateThresholdClassifier(OneVsRestClassifier({shown})), with "
+        "OneVsRestClassifier from sklearn.multiclass (or MultiOutputClassifier "
+        f"from sklearn.multioutput). {name}.fit on"
     )
+    return text, n_samples
+
+
+def _fit_base(estimator, X, y, fit_params, hint):
+    """Fit the base estimator; a hint rewords its failure on a 2-D target."""
+    try:
+        return estimator.fit(X, y, **fit_params)
+    except (ValueError, TypeError) as exc:  # TypeError: a sparse y
+        if hint is None:
+            raise
+        text, n_samples = hint
+        message = f"{text} {_num_samples(X)} of the {n_samples} samples said: {exc}"
+        raise ValueError(message) from exc
 
 
 def _check_X(X):

@@ -10,6 +10,7 @@ import scipy.sparse as sp
 from sklearn.base import clone
 from sklearn.datasets import make_multilabel_classification
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
 from sklearn.linear_model import LogisticRegression, RidgeClassifierCV
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
@@ -245,7 +246,18 @@ def test_binary_target_with_string_classes():
 def test_column_target_predicts_a_column(small):
     X, Y = small
     clf = SurrogateThresholdClassifier(LogisticRegression(), random_state=0)
-    pred = clf.fit(X, Y[:, :1]).predict(X)
+    # A binary-only base makes a single-output classifier: scikit-learn's
+    # warning for a column y, as LogisticRegression itself gives.
+    with pytest.warns(
+        DataConversionWarning,
+        match="^A column-vector y was passed when a 1d array was expected: "
+        "LogisticRegression declares no multi-label support",
+    ):
+        clf.fit(X, Y[:, :1])
+    pred = clf.predict(X)
+    assert pred.shape == (X.shape[0], 1)
+    one_vs_rest = SurrogateThresholdClassifier(_logreg(), random_state=0)
+    pred = one_vs_rest.fit(X, Y[:, :1]).predict(X)  # no warning: multi-label
     assert pred.shape == (X.shape[0], 1)
 
 
@@ -480,3 +492,236 @@ def test_min_positives_falls_back_to_the_shared_threshold():
     assert not np.array_equal(rare[[0, 1, 3]], own[[0, 1, 3]])
     with pytest.raises(ValueError, match="min_positives must be an integer"):
         learn_thresholds(Y, S, min_positives=-1)
+
+
+@pytest.mark.parametrize("cv", [None, 3], ids=["split", "cv"])
+@pytest.mark.parametrize("target", ["dense", "sparse"])
+def test_binary_only_base_on_a_2d_target_names_the_users_shape(small, cv, target):
+    X, Y = small
+    y = sp.csr_matrix(Y) if target == "sparse" else Y
+    clf = SurrogateThresholdClassifier(LogisticRegression(C=2.0), cv=cv)
+    with pytest.raises(ValueError) as excinfo:
+        clf.fit(X, y)
+    message = str(excinfo.value)
+    assert message.startswith(
+        "LogisticRegression fits a 1-D target only, but y has shape (300, 4) "
+        "(n_samples, n_labels). Wrap it to fit one model per label: "
+        "SurrogateThresholdClassifier(OneVsRestClassifier("
+        "LogisticRegression(C=2.0))), with OneVsRestClassifier from "
+        "sklearn.multiclass (or MultiOutputClassifier from sklearn.multioutput)."
+    ), message
+    n_fit = 210 if cv is None else 200
+    assert f"LogisticRegression.fit on {n_fit} of the 300 samples said: " in message
+    # The wrapper the message suggests works.
+    wrapped = SurrogateThresholdClassifier(
+        OneVsRestClassifier(LogisticRegression(C=2.0)), cv=cv, strategy="global"
+    )
+    assert wrapped.fit(X, y).thresholds_.shape == (4,)
+
+
+def test_other_errors_of_the_base_are_not_reworded(small):
+    X, Y = small
+    X = X.copy()
+    X[0, 0] = np.nan
+    # A base declaring multi-label support keeps its own message.
+    with pytest.raises(ValueError, match="^Input X contains NaN") as excinfo:
+        SurrogateThresholdClassifier(_logreg()).fit(X, Y)
+    assert "1-D target" not in str(excinfo.value)
+    # So does a binary-only base on a 1-D target.
+    with pytest.raises(ValueError, match="^Input X contains NaN"):
+        SurrogateThresholdClassifier(LogisticRegression()).fit(X, Y[:, 0])
+
+
+def test_untagged_base_that_fits_a_2d_target_is_not_rejected(small):
+    from sklearn.base import BaseEstimator, ClassifierMixin
+    from sklearn.utils import get_tags
+
+    class PerLabel(ClassifierMixin, BaseEstimator):
+        """Multi-label in fact, without saying so in its tags."""
+
+        def fit(self, X, Y):
+            self.model_ = _logreg().fit(X, Y)
+            return self
+
+        def predict_proba(self, X):
+            return self.model_.predict_proba(X)
+
+    X, Y = small
+    assert not get_tags(PerLabel()).classifier_tags.multi_label
+    clf = SurrogateThresholdClassifier(PerLabel(), strategy="global").fit(X, Y)
+    assert clf.thresholds_.shape == (4,)
+
+
+@pytest.mark.parametrize(
+    "size, message",
+    [
+        (
+            300,
+            "validation_size=300 holds out 300 of the 300 samples, which leaves "
+            "none to fit the base estimator; give an int below 300 or a smaller "
+            "fraction.",
+        ),
+        (
+            0.999,
+            "validation_size=0.999 holds out 300 of the 300 samples (rounded up), "
+            "which leaves none to fit the base estimator; give an int below 300 "
+            "or a smaller fraction.",
+        ),
+    ],
+)
+def test_validation_size_too_large_for_the_data_is_named(small, size, message):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(_logreg(), validation_size=size)
+    with pytest.raises(ValueError) as excinfo:
+        clf.fit(X, Y)
+    assert str(excinfo.value) == message
+    # The largest sizes that leave one sample to fit are accepted.
+    assert clf.set_params(validation_size=299)._check_validation_size(300) is None
+    assert clf.set_params(validation_size=0.996)._check_validation_size(300) is None
+
+
+@pytest.mark.parametrize("cv", [0.3, 1, "abc", True])
+def test_invalid_cv_lists_what_cv_takes(small, cv):
+    X, Y = small
+    message = (
+        "The 'cv' parameter of SurrogateThresholdClassifier must be an int in the "
+        "range [2, inf), a cross-validation splitter (with split and get_n_splits), "
+        "an iterable of (train, test) index arrays or None. Got "
+        f"{cv!r} instead."
+    )
+    with pytest.raises(ValueError, match=f"^{re.escape(message)}$"):
+        SurrogateThresholdClassifier(_logreg(), cv=cv).fit(X, Y)
+
+
+class _Announcing(OneVsRestClassifier):
+    """A base that says when it is fitted, to place the progress lines."""
+
+    def fit(self, X, y, **fit_params):
+        print(f"(base fit on {len(X)} samples)")
+        return super().fit(X, y, **fit_params)
+
+
+_SECONDS = r"\d+\.\d\d s"
+_ITERATION = r"\[SurrogateThreshold\] iter .*"  # the strategy's own line
+
+
+def _assert_lines(lines, patterns):
+    assert len(lines) == len(patterns), "\n".join(lines)
+    for line, pattern in zip(lines, patterns, strict=True):
+        assert re.fullmatch(pattern, line), (line, pattern)
+
+
+def _fit_line(n_fit):
+    return re.escape(f"(base fit on {n_fit} samples)")
+
+
+def test_verbose_reports_each_fold_and_the_refit(small, capsys):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(
+        _Announcing(LogisticRegression()), cv=3, max_iter=10, verbose=1
+    )
+    clf.fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    # The plan comes first, before any fit; each fold is reported as soon as
+    # it is done; each block of the strategy's lines has a header naming its
+    # part; the refit is announced before it starts.
+    expected = [
+        re.escape(
+            "[SurrogateThresholdClassifier] 300 samples, 4 labels: cross-fitting "
+            "_Announcing on 3 folds, learning thresholds on the out-of-fold "
+            "scores, then refitting on all 300"
+        )
+    ]
+    for k in (1, 2, 3):
+        expected += [
+            _fit_line(200),
+            rf"\[fold {k}/3\] fitted on 200 samples, scored 100 in {_SECONDS}",
+        ]
+    objective = clf.cv_results_["fold_objective"]
+    for k in (1, 2, 3):
+        expected += [
+            rf"\[fold {k}/3\] learning thresholds on its 100 samples with "
+            "SurrogateThreshold",
+            *[_ITERATION] * 11,
+            rf"\[fold {k}/3\] thresholds learned in {_SECONDS}, objective "
+            + re.escape(f"{objective[k - 1]:.4f}"),
+        ]
+    expected += [
+        r"\[all folds\] learning thresholds on the 300 out-of-fold samples with "
+        "SurrogateThreshold",
+        *[_ITERATION] * 11,
+        rf"\[all folds\] thresholds learned in {_SECONDS}",
+        r"\[refit\] fitting _Announcing on all 300 samples",
+        _fit_line(300),
+        rf"\[refit\] done in {_SECONDS}",
+        rf"\[SurrogateThresholdClassifier\] fit done in {_SECONDS}",
+    ]
+    _assert_lines(lines, expected)
+
+
+def test_verbose_reports_the_split_and_the_refit(small, capsys):
+    X, Y = small
+    clf = SurrogateThresholdClassifier(
+        _Announcing(LogisticRegression()), max_iter=10, verbose=1
+    )
+    clf.fit(X, Y)
+    _assert_lines(
+        capsys.readouterr().out.splitlines(),
+        [
+            re.escape(
+                "[SurrogateThresholdClassifier] 300 samples, 4 labels: fitting "
+                "_Announcing on 210, learning thresholds on the 90 held out, then "
+                "refitting on all 300"
+            ),
+            _fit_line(210),
+            rf"\[split\] fitted on 210 samples, scored 90 in {_SECONDS}",
+            r"\[thresholds\] learning thresholds on the 90 held-out samples with "
+            "SurrogateThreshold",
+            *[_ITERATION] * 11,
+            rf"\[thresholds\] thresholds learned in {_SECONDS}",
+            r"\[refit\] fitting _Announcing on all 300 samples",
+            _fit_line(300),
+            rf"\[refit\] done in {_SECONDS}",
+            rf"\[SurrogateThresholdClassifier\] fit done in {_SECONDS}",
+        ],
+    )
+    # Without refit, and with a frozen base, nothing is refitted.
+    clf.set_params(refit=False, strategy="global", max_iter=None).fit(X, Y)
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].endswith("learning thresholds on the 90 held out")
+    assert not [line for line in lines if "refit" in line]
+    frozen = SurrogateThresholdClassifier(
+        FrozenEstimator(clf.estimator_), strategy="global", verbose=1
+    )
+    frozen.fit(X, Y)
+    _assert_lines(
+        capsys.readouterr().out.splitlines(),
+        [
+            re.escape(
+                "[SurrogateThresholdClassifier] 300 samples, 4 labels: "
+                "FrozenEstimator is not refitted; learning thresholds on all 300 "
+                "samples"
+            ),
+            rf"\[frozen\] scored 300 samples in {_SECONDS}",
+            r"\[thresholds\] learning thresholds on the 300 samples with "
+            "GlobalThreshold",
+            rf"\[thresholds\] thresholds learned in {_SECONDS}",
+            rf"\[SurrogateThresholdClassifier\] fit done in {_SECONDS}",
+        ],
+    )
+
+
+def test_verbose_zero_prints_nothing(small, capsys):
+    X, Y = small
+    SurrogateThresholdClassifier(_logreg(), cv=3, max_iter=10).fit(X, Y)
+    assert capsys.readouterr().out == ""
+
+
+def test_verbose_counts_one_label(capsys):
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(100, 3))
+    y = (X[:, 0] > 0).astype(int)
+    clf = SurrogateThresholdClassifier(LogisticRegression(), strategy="global")
+    clf.set_params(verbose=1).fit(X, y)
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith("[SurrogateThresholdClassifier] 100 samples, 1 label: ")
