@@ -191,11 +191,13 @@ class NumericalGradient(BaseThresholdStrategy):
             moved = changes != 0
             k = moved.argmax(axis=1)  # 0 when the metric never moved
             change = np.where(moved.any(axis=1), changes[np.arange(k.size), k], 0.0)
-            dist = step * (k + 1)
-            # A zero step (scores spread over less than a float) moves nothing.
-            grad = np.divide(change, dist, out=np.zeros_like(change), where=dist > 0)
+            # The gradient in units of scale: the change over the distance
+            # moved, delta * (k + 1) units (dividing by the distance in score
+            # units, then multiplying by the scale, overflowed for tiny
+            # scales). A zero step (scores spread over less than a float)
+            # moves nothing.
+            g = change / (self.delta * (k + 1)) if step > 0 else np.zeros_like(change)
             # Adam ascent on theta / scale.
-            g = grad * self.scale_
             m = b1 * m + (1 - b1) * g
             v = b2 * v + (1 - b2) * g * g
             m_hat = m / (1 - b1 ** (it + 1))

@@ -195,3 +195,15 @@ def test_verbose(small, capsys):
     Y, S = small
     NumericalGradient(max_iter=4, verbose=2).optimize(Y, S)
     assert capsys.readouterr().out.count("[NumericalGradient] iter") == 5
+
+
+@pytest.mark.parametrize("tiny", [1e-306, 1e-308, 1e-309])
+def test_scores_spread_over_subnormal_ranges_do_not_overflow(tiny):
+    # The gradient is taken in units of the scale: no division by a distance
+    # of a few subnormals, which overflowed (a RuntimeWarning, an error here).
+    rng = np.random.default_rng(0)
+    Y = rng.random((50, 3)) < 0.4
+    Y[0], Y[1] = True, False
+    S = (rng.random((50, 3)) - 0.5) * tiny  # decision scores: scale ~ tiny
+    theta = NumericalGradient(max_iter=5).optimize(Y, S)
+    assert np.isfinite(theta).all()
