@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 import torch
+from _problems import metric_value, small_tagging_problem
 from _strategies import fast_params
 from numpy.testing import assert_array_equal
 
@@ -16,8 +17,7 @@ from skthresh import (
     apply_thresholds,
     learn_thresholds,
 )
-from skthresh.datasets import make_tagging_scores
-from skthresh.metrics import check_metric, fbeta_score
+from skthresh.metrics import check_metric
 from skthresh.strategies import (
     GlobalThreshold,
     SurrogateThreshold,
@@ -29,23 +29,10 @@ from skthresh.strategies._shared import best_shared_threshold
 FAST = {"strategy": "surrogate", **fast_params("surrogate")}
 
 
-def metric_value(Y, S, thresholds, metric="f1_micro"):
-    """The tuning metric of ``S > thresholds``, recomputed from scratch."""
-    m = check_metric(metric)
-    return fbeta_score(Y, np.asarray(S) > thresholds, beta=m.beta, average=m.average)
-
-
-def no_degenerate_label(Y):
-    n_pos = np.asarray(Y).sum(axis=0)
-    return ((n_pos > 0) & (n_pos < len(Y))).all()
-
-
 @pytest.fixture(scope="module")
 def small():
     """500 samples, 8 labels, float32 probabilities; every label has both classes."""
-    Y, S = make_tagging_scores(500, 8, random_state=0)
-    assert no_degenerate_label(Y)
-    return Y, S
+    return small_tagging_problem()
 
 
 # --- Input types ------------------------------------------------------------

@@ -611,6 +611,18 @@ def _assert_lines(lines, patterns):
         assert re.fullmatch(pattern, line), (line, pattern)
 
 
+def _summary_lines(n_samples, n_labels=4):
+    """The strategy's summary build, reported before its own lines."""
+    return [
+        re.escape(f"[ScoreSummary] summarizing the scores of {n_samples} samples: ")
+        + "reading rows",
+        rf"\[ScoreSummary\] {n_samples} rows read in \d+\.\ds; sorting each "
+        "label's scores",
+        rf"\[ScoreSummary\] built: {n_samples} samples x {n_labels} labels in "
+        r"\d+\.\ds",
+    ]
+
+
 def _fit_line(n_fit):
     return re.escape(f"(base fit on {n_fit} samples)")
 
@@ -642,6 +654,7 @@ def test_verbose_reports_each_fold_and_the_refit(small, capsys):
         expected += [
             rf"\[fold {k}/3\] learning thresholds on its 100 samples with "
             "SurrogateThreshold",
+            *_summary_lines(100),
             *[_ITERATION] * 11,
             rf"\[fold {k}/3\] thresholds learned in {_SECONDS}, objective "
             + re.escape(f"{objective[k - 1]:.4f}"),
@@ -649,6 +662,7 @@ def test_verbose_reports_each_fold_and_the_refit(small, capsys):
     expected += [
         r"\[all folds\] learning thresholds on the 300 out-of-fold samples with "
         "SurrogateThreshold",
+        *_summary_lines(300),
         *[_ITERATION] * 11,
         rf"\[all folds\] thresholds learned in {_SECONDS}",
         r"\[refit\] fitting _Announcing on all 300 samples",
@@ -677,6 +691,7 @@ def test_verbose_reports_the_split_and_the_refit(small, capsys):
             rf"\[split\] fitted on 210 samples, scored 90 in {_SECONDS}",
             r"\[thresholds\] learning thresholds on the 90 held-out samples with "
             "SurrogateThreshold",
+            *_summary_lines(90),
             *[_ITERATION] * 11,
             rf"\[thresholds\] thresholds learned in {_SECONDS}",
             r"\[refit\] fitting _Announcing on all 300 samples",

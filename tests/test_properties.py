@@ -155,13 +155,11 @@ def brute_force_shared(Y, S, metric):
 
 def start_value(name, Y, S, metric):
     """Tuning metric of the documented starting point of a strategy."""
-    if name == "numerical":  # init=0.5, the published start
-        return value(metric, Y, S, 0.5)
     if name == "coordinate" and check_metric(metric).average == "samples":
         # The samples average starts from the micro-optimal thresholds.
         micro = FBeta(check_metric(metric).beta, "micro")
         return value(metric, Y, S, learn_thresholds(Y, S, strategy=name, metric=micro))
-    # init="global" (surrogate, grid, heuristic); for micro and macro,
+    # init="global" (surrogate, grid, heuristic, numerical); for micro and macro,
     # coordinate ascent is exact, so at least as good as any shared threshold.
     return value(metric, Y, S, learn_thresholds(Y, S, strategy="global", metric=metric))
 

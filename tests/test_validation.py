@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 import torch
+from _problems import learn_surrogate, tiny_probability_problem
 from numpy.testing import assert_array_equal
 
 from skthresh import apply_thresholds, learn_thresholds
@@ -19,18 +20,11 @@ N, L = 40, 3
 
 @pytest.fixture
 def data():
-    rng = np.random.default_rng(0)
-    Y = (rng.random((N, L)) < 0.4).astype(np.int64)
-    Y[0] = 1  # every label has both classes
-    Y[1] = 0
-    S = np.clip(0.3 * Y + 0.7 * rng.random((N, L)), 0.0, 1.0)
-    return Y, S
+    """40 samples, 3 labels; every label has both classes."""
+    return tiny_probability_problem(N, L)
 
 
-def _learn(Y, S, **params):
-    """learn_thresholds with a short surrogate run."""
-    params.setdefault("max_iter", 5)
-    return learn_thresholds(Y, S, strategy="surrogate", **params)
+_learn = learn_surrogate
 
 
 def _apply(Y, S):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 import torch
+from _problems import random_indicator_case
 from hypothesis import given
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.metrics import fbeta_score as sk_fbeta_score
@@ -55,19 +56,8 @@ SHAPES = [(1, 1), (1, 6), (8, 1), (5, 3), (20, 4), (40, 10), (100, 2), (3, 30)]
 
 
 def random_case(seed):
-    """A pair of random indicator matrices; some have empty labels or samples."""
-    rng = np.random.default_rng(seed)
-    shape = SHAPES[seed % len(SHAPES)]
-    p_true, p_pred = rng.uniform(0.05, 0.7, size=2)
-    Y_true = (rng.random(shape) < p_true).astype(np.int64)
-    Y_pred = (rng.random(shape) < p_pred).astype(np.int64)
-    if seed % 3 == 1:  # labels without actual positives, samples without predictions
-        Y_true[:, rng.random(shape[1]) < 0.4] = 0
-        Y_pred[rng.random(shape[0]) < 0.4] = 0
-    elif seed % 3 == 2:  # labels never predicted, samples without actual positives
-        Y_pred[:, rng.random(shape[1]) < 0.4] = 0
-        Y_true[rng.random(shape[0]) < 0.4] = 0
-    return Y_true, Y_pred
+    """Random indicator matrices of one of ``SHAPES``."""
+    return random_indicator_case(seed, SHAPES)
 
 
 def special_cases():

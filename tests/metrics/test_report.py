@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from _problems import random_indicator_case
 from sklearn.metrics import f1_score as sk_f1_score
 from sklearn.metrics import precision_recall_fscore_support
 
@@ -17,19 +18,8 @@ SHAPES = [(1, 2), (8, 2), (5, 3), (20, 4), (40, 10), (3, 30)]
 
 
 def random_case(seed):
-    """Random indicator matrices; some have empty labels and empty samples."""
-    rng = np.random.default_rng(seed)
-    shape = SHAPES[seed % len(SHAPES)]
-    p_true, p_pred = rng.uniform(0.05, 0.7, size=2)
-    Y_true = (rng.random(shape) < p_true).astype(np.int64)
-    Y_pred = (rng.random(shape) < p_pred).astype(np.int64)
-    if seed % 3 == 1:  # labels without positives, samples without predictions
-        Y_true[:, rng.random(shape[1]) < 0.4] = 0
-        Y_pred[rng.random(shape[0]) < 0.4] = 0
-    elif seed % 3 == 2:  # labels never predicted, samples without positives
-        Y_pred[:, rng.random(shape[1]) < 0.4] = 0
-        Y_true[rng.random(shape[0]) < 0.4] = 0
-    return Y_true, Y_pred
+    """Random indicator matrices of one of ``SHAPES``."""
+    return random_indicator_case(seed, SHAPES)
 
 
 def special_cases():

@@ -14,35 +14,29 @@ import warnings
 import numpy as np
 import pytest
 import torch
+from _problems import (
+    learn_surrogate,
+    metric_value,
+    no_degenerate_label,
+    small_tagging_problem,
+    tiny_probability_problem,
+)
 from numpy.testing import assert_allclose, assert_array_equal
 from scipy.special import expit
 
 from skthresh import DegenerateLabelWarning, ScoreSummary, learn_thresholds
 from skthresh.datasets import make_tagging_scores
-from skthresh.metrics import FBeta, check_metric, f1_score, fbeta_score
+from skthresh.metrics import FBeta, check_metric, f1_score
 from skthresh.strategies import GlobalThreshold, SurrogateThreshold
 from skthresh.strategies._shared import best_shared_threshold
 from skthresh.strategies._starts import better_start, rate_thresholds
 from skthresh.strategies._surrogate_engine import CountGrid, Identity
 
 
-def metric_value(Y, S, thresholds, metric="f1_micro"):
-    """The tuning metric of ``S > thresholds``, recomputed from scratch."""
-    m = check_metric(metric)
-    return fbeta_score(Y, np.asarray(S) > thresholds, beta=m.beta, average=m.average)
-
-
-def no_degenerate_label(Y):
-    n_pos = np.asarray(Y).sum(axis=0)
-    return ((n_pos > 0) & (n_pos < len(Y))).all()
-
-
 @pytest.fixture(scope="module")
 def small():
     """500 samples, 8 labels, float32 probabilities; every label has both classes."""
-    Y, S = make_tagging_scores(500, 8, random_state=0)
-    assert no_degenerate_label(Y)
-    return Y, S
+    return small_tagging_problem()
 
 
 @pytest.fixture(scope="module")
@@ -99,18 +93,10 @@ N, L = 40, 3
 @pytest.fixture
 def data():
     """40 samples, 3 labels; every label has both classes."""
-    rng = np.random.default_rng(0)
-    Y = (rng.random((N, L)) < 0.4).astype(np.int64)
-    Y[0] = 1
-    Y[1] = 0
-    S = np.clip(0.3 * Y + 0.7 * rng.random((N, L)), 0.0, 1.0)
-    return Y, S
+    return tiny_probability_problem(N, L)
 
 
-def _learn(Y, S, **params):
-    """learn_thresholds with a short surrogate run."""
-    params.setdefault("max_iter", 5)
-    return learn_thresholds(Y, S, strategy="surrogate", **params)
+_learn = learn_surrogate
 
 
 def _rejected(name, value, owner="(SurrogateThreshold|learn_thresholds)"):
