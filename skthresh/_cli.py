@@ -2,6 +2,7 @@
 
 import contextlib
 import json
+import signal
 import sys
 import time
 import warnings
@@ -9,11 +10,50 @@ import warnings
 from skthresh._cli_parser import build_parser as _build_parser
 
 
+class _Terminated(BaseException):
+    """Raised by the handler of SIGTERM (or SIGHUP), so that cleanups run."""
+
+    def __init__(self, signum):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+def _raise_terminated(signum, frame):
+    raise _Terminated(signum)
+
+
+@contextlib.contextmanager
+def _termination_raises():
+    """While inside, SIGTERM and SIGHUP raise :class:`_Terminated`.
+
+    Only the main thread can set signal handlers; elsewhere nothing changes.
+    The previous handlers are restored on the way out.
+    """
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:  # pragma: no cover - SIGHUP on Windows
+            continue
+        try:
+            previous[signum] = signal.signal(signum, _raise_terminated)
+        except ValueError:  # not the main thread
+            break
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def main(argv=None):
     """Run the command line.
 
     User errors (bad files, options or parameters) print one line
     ``skthresh: error: <file or option>: <problem>`` on stderr and return 2.
+    An interrupt (Ctrl-C) prints ``skthresh: interrupted`` and returns 130,
+    SIGTERM ``skthresh: terminated by SIGTERM`` and 143 (SIGHUP: 129); an
+    output file being written is then left as it was, and no temporary
+    file remains.
 
     Parameters
     ----------
@@ -23,7 +63,8 @@ def main(argv=None):
     Returns
     -------
     status : int
-        The exit status: 0 on success, 2 on a user error.
+        The exit status: 0 on success, 2 on a user error, 128 + the
+        signal's number on an interrupt.
 
     Examples
     --------
@@ -32,6 +73,18 @@ def main(argv=None):
     ...       "--out", "decisions.npy"])  # stderr: skthresh: error: t.json: ...
     2
     """
+    try:
+        with _termination_raises():
+            return _run(argv)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 128 + signal.SIGINT
+    except _Terminated as exc:
+        _err(f"terminated by {exc}")
+        return 128 + exc.signum
+
+
+def _run(argv):
     from skthresh._io import InputError
 
     parser = _build_parser()
@@ -42,12 +95,12 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
-    if args.command == "demo":
-        from skthresh._demo import run_demo
-
-        run_demo(base=args.base, random_state=args.random_state)
-        return 0
     try:
+        if args.command == "demo":
+            from skthresh._demo import run_demo
+
+            run_demo(base=args.base, random_state=args.random_state)
+            return 0
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for category in (DeprecationWarning, PendingDeprecationWarning):
@@ -66,6 +119,11 @@ def main(argv=None):
 
 def _err(message):
     print("skthresh: " + " ".join(message.split()), file=sys.stderr)
+
+
+def _inputs(args, *roles):
+    """The command's input files as (option, path), for check_output_path."""
+    return [(f"--{role}", getattr(args, role)) for role in roles]
 
 
 def _progress(args, message):
@@ -309,7 +367,7 @@ def _cmd_fit(args):
     strategy = _make_strategies(
         [args.strategy], _requested_params(args, qualified=False), args
     )[args.strategy]
-    check_output_path(args.out, (".json",))
+    check_output_path(args.out, (".json",), _inputs(args, "scores", "labels"))
     S, Y, names = _read_labelled(args, args.scores, args.labels)
     _progress(args, f"learning thresholds with {args.strategy!r} for {metric.name}")
     # A verbose copy runs; the file records the strategy as configured.
@@ -340,7 +398,7 @@ def _cmd_apply(args):
     from skthresh._api import apply_thresholds
     from skthresh._io import MATRIX_SUFFIXES, check_output_path, write_decisions
 
-    check_output_path(args.out, MATRIX_SUFFIXES)
+    check_output_path(args.out, MATRIX_SUFFIXES, _inputs(args, "scores", "thresholds"))
     document = _read_thresholds(args, args.thresholds)
     S, names = _read_scores(args, args.scores)
     _check_n_labels(S, args.scores, document, args.thresholds)

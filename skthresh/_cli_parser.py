@@ -9,6 +9,12 @@ _FORMATS = (
     "samples, columns labels; labels are 0/1 or True/False. Pickled files are "
     "never loaded."
 )
+_OUTPUTS = (
+    "The output is written to a temporary file beside it, then renamed: an "
+    "interrupted run leaves the old file as it was. A file that is replaced "
+    "keeps its permissions; a symbolic link is written through to its target. "
+    "An output that is one of the inputs is refused."
+)
 _MAIN_EPILOG = """\
 typical session:
   skthresh fit --scores val_scores.npy --labels val_labels.npy --out thr.json
@@ -180,6 +186,7 @@ def _add_fit(sub):
             "records the strategy, its parameters, the metric and its value on "
             "the validation data.",
             _FORMATS,
+            _OUTPUTS,
         ),
         epilog=(
             "example:\n  skthresh fit --scores val_scores.npy --labels "
@@ -206,6 +213,7 @@ def _add_apply(sub):
             "have one column per threshold, and the same label names when both "
             "files name them.",
             _FORMATS,
+            _OUTPUTS,
         ),
         epilog=(
             "example:\n  skthresh apply --scores test_scores.npy --thresholds "

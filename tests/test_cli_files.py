@@ -2,6 +2,8 @@
 
 import json
 import os
+import signal
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +19,10 @@ from skthresh import apply_thresholds, learn_thresholds
 from skthresh._cli import main
 from skthresh.datasets import make_tagging_scores
 from skthresh.metrics import f1_score
-from skthresh.strategies import available_strategies, get_strategy
+from skthresh.strategies import (
+    available_strategies,
+    get_strategy,
+)
 
 FAST = ["--max-iter", "20"]
 NAMES = ["speech", "music", "dog", "car", "bird", "rain", "siren", "bell"]
@@ -687,3 +692,199 @@ def test_compare_reads_test_data_from_npz_keys(capsys, tmp_path, data):
     )
     assert status == 2
     assert f"{tmp_path / 'test.npz'}: has no array named 'x'" in err
+
+
+# --- outputs that are inputs, interrupts, permissions, links -----------------------
+
+
+def _thresholds_file(tmp_path, labels=None):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"thresholds": [0.5] * 8, "labels": labels}))
+    return path
+
+
+def _same_file_cases(tmp_path, files, data):
+    """(argv, output, the input it is, its option) for each way of naming it."""
+    thresholds = _thresholds_file(tmp_path)
+    scores = Path(files["test_scores"])
+    np.savez(tmp_path / "both.npz", scores=data[3], labels=data[2])
+    (tmp_path / "link.npy").symlink_to(scores)
+    os.link(scores, tmp_path / "hard.npy")
+    (tmp_path / "d.npy").symlink_to(thresholds)
+    (tmp_path / "t2.json").symlink_to(files["val_labels"])
+    apply = ["apply", "--thresholds", thresholds, "--scores"]
+    fit = ["fit", "--scores", files["val_scores"], "--labels", files["val_labels"]]
+    return {
+        "same-path": ([*apply, scores, "--out", scores], scores, "--scores"),
+        "symlink": (
+            [*apply, scores, "--out", tmp_path / "link.npy"],
+            scores,
+            "--scores",
+        ),
+        "hard-link": (
+            [*apply, tmp_path / "hard.npy", "--out", scores],
+            scores,
+            "--scores",
+        ),
+        "npz-of-both": (
+            [
+                *apply,
+                tmp_path / "both.npz",
+                "--key",
+                "scores",
+                "--out",
+                tmp_path / "both.npz",
+            ],
+            tmp_path / "both.npz",
+            "--scores",
+        ),
+        "thresholds": (
+            [*apply, scores, "--out", tmp_path / "d.npy"],
+            thresholds,
+            "--thresholds",
+        ),
+        "fit-labels": (
+            [*fit, "--out", tmp_path / "t2.json"],
+            Path(files["val_labels"]),
+            "--labels",
+        ),
+    }
+
+
+SAME_FILE_CASES = [
+    "same-path",
+    "symlink",
+    "hard-link",
+    "npz-of-both",
+    "thresholds",
+    "fit-labels",
+]
+
+
+@pytest.mark.parametrize("case", SAME_FILE_CASES)
+def test_output_that_is_an_input_is_refused_before_reading(
+    capsys, tmp_path, files, data, monkeypatch, case
+):
+    import skthresh._io
+
+    argv, protected, option = _same_file_cases(tmp_path, files, data)[case]
+    before = protected.read_bytes()
+    reads = []
+    for name in ("read_matrix", "read_thresholds"):
+        monkeypatch.setattr(skthresh._io, name, lambda *a, **k: reads.append(a))
+    status, stdout, err = run(capsys, *argv)
+    out = argv[argv.index("--out") + 1]
+    assert status == 2
+    assert stdout == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"skthresh: error: {out}: is ")
+    assert err.endswith(f"the {option} input; choose another output file.\n")
+    source = argv[argv.index(option) + 1]
+    if source == out:  # named alike
+        assert err == (
+            f"skthresh: error: {out}: is also the --scores input; choose another "
+            "output file.\n"
+        )
+    else:
+        assert f"{out}: is the same file as {source}, the {option} input" in err
+    assert reads == []  # refused before any file is read
+    assert protected.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_replaced_output_keeps_its_mode_and_links(capsys, tmp_path, files, data):
+    thresholds = _thresholds_file(tmp_path)
+    expected = apply_thresholds(data[3], np.full(8, 0.5))
+    target = tmp_path / "kept" / "decisions.npy"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    target.chmod(0o600)
+    link = tmp_path / "latest.npy"
+    link.symlink_to(target)
+    umask = os.umask(0o022)
+    try:
+        for out in (target, link):
+            argv = ["apply", "--scores", files["test_scores"], "--thresholds"]
+            status, _, err = run(capsys, *argv, thresholds, "--out", out)
+            assert status == 0, err
+            assert_array_equal(np.load(target), expected)
+            assert stat.S_IMODE(target.stat().st_mode) == 0o600
+            assert link.is_symlink() and link.resolve() == target
+            target.write_bytes(b"old")
+    finally:
+        os.umask(umask)
+    leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+_SLOW_WRITE = """
+import signal, sys, time
+import numpy as np
+from skthresh._cli import main
+
+def slow_save(fh, array, *args, **kwargs):
+    fh.write(b"half a file")
+    fh.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+
+np.save = slow_save
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize(
+    "signum, status, message",
+    [
+        (signal.SIGTERM, 143, "skthresh: terminated by SIGTERM\n"),
+        (signal.SIGINT, 130, "skthresh: interrupted\n"),
+    ],
+)
+def test_interrupted_write_leaves_the_old_file_and_no_temporary(
+    tmp_path, files, signum, status, message
+):
+    out = tmp_path / "decisions.npy"
+    out.write_bytes(b"old")
+    out.chmod(0o600)
+    argv = ["apply", "--scores", files["test_scores"], "--thresholds"]
+    argv += [str(_thresholds_file(tmp_path)), "--out", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(Path(skthresh.__file__).parents[1])}
+    with subprocess.Popen(
+        [sys.executable, "-c", _SLOW_WRITE, *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as child:
+        try:
+            assert child.stdout.readline() == "writing\n"
+            assert [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+            child.send_signal(signum)
+            _, stderr = child.communicate(timeout=60)
+        finally:
+            if child.poll() is None:
+                child.kill()
+    assert child.returncode == status
+    assert stderr == message
+    assert out.read_bytes() == b"old"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_ctrl_c_is_one_line_with_status_130(capsys, monkeypatch):
+    import skthresh._cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    handler = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setitem(skthresh._cli._COMMANDS, "evaluate", interrupted)
+    args = ["evaluate", "--scores", "s.npy", "--labels", "y.npy", "--thresholds"]
+    try:
+        status, stdout, err = run(capsys, *args, "t.json")
+    except KeyboardInterrupt:  # would end the test session
+        pytest.fail("KeyboardInterrupt escaped main()")
+    assert status == 130
+    assert (stdout, err) == ("", "skthresh: interrupted\n")
+    assert signal.getsignal(signal.SIGTERM) is handler  # restored

@@ -12,6 +12,7 @@ from numpy.testing import assert_array_equal
 from skthresh._io import (
     InputError,
     atomic_write,
+    check_output_path,
     json_safe,
     read_labels,
     read_matrix,
@@ -293,3 +294,73 @@ def test_write_errors_are_input_errors(tmp_path):
         write_decisions(tmp_path / "missing" / "d.npy", np.zeros((2, 2)))
     with pytest.raises(InputError, match=r"unknown output type '.txt'"):
         write_decisions(tmp_path / "d.txt", np.zeros((2, 2)))
+
+
+def test_atomic_write_keeps_the_mode_of_a_replaced_file(tmp_path):
+    path = write(tmp_path / "t.json", "old")
+    path.chmod(0o600)
+    umask = os.umask(0o022)
+    try:
+        write_json(path, {"a": 1})
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text()) == {"a": 1}
+
+
+def test_atomic_write_writes_through_a_symlink(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "links").mkdir()
+    target = write(tmp_path / "real" / "t.json", "old")
+    link = tmp_path / "links" / "t.json"
+    link.symlink_to(target)
+    write_json(link, {"a": 1})
+    assert link.is_symlink() and link.resolve() == target
+    assert json.loads(target.read_text()) == {"a": 1}
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "links",
+        "real",
+        "t.json",
+        "t.json",
+    ]
+    dangling = tmp_path / "links" / "new.json"
+    dangling.symlink_to(tmp_path / "real" / "new.json")
+    write_json(dangling, [1])
+    assert dangling.is_symlink()
+    assert json.loads((tmp_path / "real" / "new.json").read_text()) == [1]
+
+
+def test_atomic_write_interrupted_as_the_temporary_file_is_made(tmp_path, monkeypatch):
+    path = write(tmp_path / "t.json", "old")
+    real_open = os.open
+
+    def interrupted_open(*args, **kwargs):
+        fd = real_open(*args, **kwargs)
+        os.close(fd)
+        raise KeyboardInterrupt  # arrives just after the file is made
+
+    monkeypatch.setattr(os, "open", interrupted_open)
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_write(path) as fh:
+            fh.write("new")
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == ["t.json"]
+    assert path.read_text() == "old"
+
+
+def test_check_output_path_refuses_an_input(tmp_path):
+    scores = tmp_path / "scores.npy"
+    np.save(scores, M)
+    (tmp_path / "link.npy").symlink_to(scores)
+    os.link(scores, tmp_path / "hard.npy")
+    for out in (scores, tmp_path / "link.npy", tmp_path / "hard.npy"):
+        with pytest.raises(InputError, match="the --scores input; choose another"):
+            check_output_path(out, (".npy",), [("--scores", scores)])
+        with pytest.raises(InputError, match="the --scores input; choose another"):
+            check_output_path(scores, (".npy",), [("--scores", out)])
+    inputs = [("--scores", scores), ("--labels", tmp_path / "missing.npy")]
+    assert check_output_path(tmp_path / "d.NPY", (".npy",), inputs) == ".npy"
+    dangling = tmp_path / "dangling.npy"
+    dangling.symlink_to(tmp_path / "no" / "d.npy")
+    with pytest.raises(InputError, match="no directory"):
+        check_output_path(dangling, (".npy",), inputs)
