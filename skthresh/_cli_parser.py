@@ -5,7 +5,8 @@ import textwrap
 
 _FORMATS = (
     "Score and label files: .npy, .npz (one array, or the one named with a key "
-    "option), .csv or .tsv (optional header row of label names). Rows are "
+    "option), .csv (comma-separated) or .tsv (tab-separated), with an optional "
+    "header row of distinct label names. Rows are "
     "samples, columns labels; labels are 0/1 or True/False. Pickled files are "
     "never loaded."
 )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skthresh._text_tables import TableError, read_text_table
+from skthresh._text_tables import TableError, check_unique_names, read_text_table
 
 TIE_RULE = "score > threshold"
 MATRIX_SUFFIXES = (".npy", ".npz", ".csv", ".tsv")
@@ -61,8 +61,10 @@ def read_matrix(path, *, key=None, key_option="--key"):
     :meth:`pandas.DataFrame.to_csv` writes by default (empty or
     ``"Unnamed: 0"`` header field), or a first column of non-numeric row
     identifiers (file names, for example) is dropped. Column names that are
-    just ``0, 1, ..., n - 1`` (pandas' default) count as no names. The words
-    ``True`` and ``False`` read as 1 and 0.
+    just ``0, 1, ..., n - 1`` (pandas' default) count as no names; other
+    names must differ from each other. The words ``True`` and ``False`` read
+    as 1 and 0. A table whose fields are separated by another character
+    (``;``, a tab, ``|`` or ``,``) is refused with a message naming it.
 
     Parameters
     ----------
@@ -86,7 +88,8 @@ def read_matrix(path, *, key=None, key_option="--key"):
     ------
     InputError
         If the file is missing, unreadable, of an unknown or pickled format,
-        or does not hold a 2-D numeric matrix.
+        does not hold a 2-D numeric matrix, or is a text table with repeated
+        column names or another delimiter than its extension's.
 
     Examples
     --------
@@ -120,6 +123,8 @@ def read_matrix(path, *, key=None, key_option="--key"):
         raise InputError(path, str(exc)) from exc
     except InputError:
         raise
+    except UnicodeDecodeError as exc:
+        raise InputError(path, _not_utf8(exc)) from exc
     except (OSError, EOFError, ValueError, zipfile.BadZipFile) as exc:
         raise InputError(path, f"could not be read: {_one_line(exc)}") from exc
     if matrix.ndim != 2:
@@ -254,8 +259,9 @@ def read_thresholds(path):
     Raises
     ------
     InputError
-        If the file is missing, not JSON, or its thresholds are not finite
-        numbers consistent with ``n_labels``, ``labels`` and the tie rule.
+        If the file is missing, not JSON (a NumPy or zip file, say), or its
+        thresholds are not finite numbers consistent with ``n_labels``,
+        ``labels`` (distinct names) and the tie rule.
 
     Examples
     --------
@@ -270,13 +276,7 @@ def read_thresholds(path):
     """
     path = Path(path)
     _check_readable(path)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            document = json.load(fh)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"could not be read: {_one_line(exc)}") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"is not valid JSON: {_one_line(exc)}.") from exc
+    document = _load_json(path)
     if isinstance(document, list):
         document = {"thresholds": document}
     if not isinstance(document, dict) or "thresholds" not in document:
@@ -296,6 +296,8 @@ def read_thresholds(path):
     if not np.isfinite(thresholds).all():
         raise InputError(path, "'thresholds' must be finite numbers.")
     n_labels = document.get("n_labels", thresholds.size)
+    if not isinstance(n_labels, int) or isinstance(n_labels, bool):
+        raise InputError(path, f"'n_labels' must be an integer; got {n_labels!r}.")
     if n_labels != thresholds.size:
         raise InputError(
             path,
@@ -310,6 +312,11 @@ def read_thresholds(path):
         raise InputError(
             path, f"'labels' must be null or a list of {thresholds.size} names."
         )
+    if labels is not None:
+        try:
+            check_unique_names(labels, "'labels'", "positions")
+        except TableError as exc:
+            raise InputError(path, str(exc)) from exc
     tie_rule = document.get("tie_rule", TIE_RULE)
     if tie_rule != TIE_RULE:
         raise InputError(
@@ -662,6 +669,55 @@ def _check_readable(path):
 def _one_line(exc):
     text = str(exc) or type(exc).__name__
     return " ".join(text.split())
+
+
+def _not_utf8(exc):
+    byte = exc.object[exc.start : exc.start + 1].hex()
+    return (
+        f"is not UTF-8 text (byte 0x{byte} at position {exc.start}); save it as UTF-8."
+    )
+
+
+_NOT_THRESHOLDS = "is not a JSON thresholds file"
+
+
+def _load_json(path):
+    """The JSON content of a thresholds file; what else it is, if not JSON."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"could not be read: {_one_line(exc)}") from exc
+    if not data.strip():
+        kind = "it is empty"
+    elif data.startswith(_NPY_MAGIC):
+        kind = "it is a NumPy .npy file"
+    elif data.startswith(_ZIP_MAGIC):
+        kind = "it is a zip archive, such as an .npz file"
+    else:
+        kind = None
+    if kind is not None:
+        raise InputError(
+            path,
+            f"{_NOT_THRESHOLDS} ({kind}); pass the .json file that 'skthresh "
+            "fit' writes.",
+        )
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        byte = exc.object[exc.start : exc.start + 1].hex()
+        raise InputError(
+            path,
+            f"{_NOT_THRESHOLDS} (not UTF-8 text: byte 0x{byte} at position "
+            f"{exc.start}).",
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            path,
+            f"{_NOT_THRESHOLDS}: invalid JSON at line {exc.lineno}, column "
+            f"{exc.colno} ({exc.msg}).",
+        ) from exc
+    except RecursionError as exc:
+        raise InputError(path, f"{_NOT_THRESHOLDS}: nested too deeply.") from exc
 
 
 def _read_numpy(path, key, key_option):

@@ -1,12 +1,20 @@
 """Parsing .csv and .tsv tables of scores or labels: header, row ids, delimiter."""
 
 import csv
+import itertools
+import re
 import warnings
 
 import numpy as np
 
 _TRUE_FALSE = {"true": 1.0, "false": 0.0}
 _INDEX_NAMES = ("", "Unnamed: 0")
+_DELIMITERS = {",": "','", "\t": "a tab", ";": "';'", "|": "'|'"}
+_SUFFIX_OF = {",": ".csv", "\t": ".tsv"}
+_PANDAS_SAVE = {
+    ".csv": "pandas: df.to_csv(path)",
+    ".tsv": "pandas: df.to_csv(path, sep='\\t')",
+}
 
 
 class TableError(ValueError):
@@ -14,6 +22,17 @@ class TableError(ValueError):
 
     :mod:`skthresh._io` turns it into an ``InputError`` that names the file.
     """
+
+
+def _is_number(token):
+    token = token.strip()
+    if token.lower() in _TRUE_FALSE:
+        return True
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
 
 
 def read_text_table(path, suffix):
@@ -35,20 +54,41 @@ def read_text_table(path, suffix):
     Raises
     ------
     TableError
-        If the table is empty or a value is not a number.
+        If the table is empty, a value is not a number, a name is repeated,
+        or the fields are separated by another character (which is named).
     """
-    return _read_table(path, "," if suffix == ".csv" else "\t")
-
-
-def _is_number(token):
-    token = token.strip()
-    if token.lower() in _TRUE_FALSE:
-        return True
+    delimiter = "," if suffix == ".csv" else "\t"
     try:
-        float(token)
-    except ValueError:
-        return False
-    return True
+        matrix, names = _read_table(path, delimiter)
+    except TableError as exc:
+        _check_delimiter(path, suffix, delimiter, exc)
+        raise
+    if matrix.shape[1] == 1:
+        _check_delimiter(path, suffix, delimiter, None)
+    return matrix, names
+
+
+def _check_delimiter(path, suffix, delimiter, cause):
+    """Raise if another delimiter splits the first lines into equal columns."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        lines = [line for line in itertools.islice(fh, 200) if line.strip()][:5]
+    for other, shown in _DELIMITERS.items():
+        if other == delimiter:
+            continue
+        counts = {len(next(csv.reader([line], delimiter=other))) for line in lines}
+        if len(counts) == 1 and counts.pop() > 1:
+            expected = _DELIMITERS[delimiter]
+            if other in _SUFFIX_OF:
+                fix = f"rename it to {_SUFFIX_OF[other]}"
+            else:
+                fix = f"save it with {expected} ({_PANDAS_SAVE[suffix]})"
+            problem = (
+                f"its fields are separated by {shown}, but a {suffix} file is "
+                f"read with {expected}; {fix}."
+            )
+            if other == ";" and any(re.search(r"\d,\d", line) for line in lines):
+                problem += " Its numbers also look like they have decimal commas."
+            raise TableError(problem) from cause
 
 
 def _read_table(path, delimiter):
@@ -98,6 +138,9 @@ def _read_table(path, delimiter):
         names = [name.strip() for name in header[1 if id_column else 0 :]]
         if names == [str(i) for i in range(len(names))]:
             names = None  # pandas' default column names, not label names
+        else:
+            offset = 1 if id_column else 0
+            check_unique_names(names, "the header", "columns", offset)
     return matrix, names
 
 
@@ -148,3 +191,33 @@ def _parse_table_slowly(path, delimiter, data_start, n_columns, usecols):
     if not out:  # pragma: no cover - loadtxt has read these
         raise TableError("holds no data rows.")
     return np.array(out, dtype=np.float64)
+
+
+def check_unique_names(names, what, where, offset=0):
+    """Refuse a label name given twice: swapped columns would then go unseen.
+
+    Parameters
+    ----------
+    names : list of str
+        The names, in column order.
+    what : str
+        What names them, for the message ("the header").
+    where : str
+        What the numbers count ("columns").
+    offset : int, default=0
+        Number of columns before the first name (an index column).
+
+    Raises
+    ------
+    TableError
+        If a name is given twice.
+    """
+    seen = {}
+    for j, name in enumerate(names, start=offset + 1):
+        if name in seen:
+            raise TableError(
+                f"{what} names {name!r} twice ({where} {seen[name]} and {j}); "
+                "each label needs its own name, or swapped columns could go "
+                "unnoticed.",
+            )
+        seen[name] = j

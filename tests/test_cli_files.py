@@ -1,5 +1,6 @@
 """The command line on score files, as a deep-learning user exports them."""
 
+import io
 import json
 import os
 import signal
@@ -449,6 +450,14 @@ BAD_SCORES = {
     "bad-csv-value": (_save("s.csv", "0.5,0.5\n0.5,oops\n"), "line 2, column 2"),
     "transposed": (_save("s.npy", np.full((8, 500), 0.5)), "looks transposed"),
     "rows": (_save("s.npy", np.full((400, 8), 0.5)), "has 500 rows but the scores"),
+    "semicolons": (
+        _save("s.csv", "a;b\n0.5;0.5\n"),
+        "its fields are separated by ';', but a .csv file is read with ','",
+    ),
+    "repeated-name": (
+        _save("s.csv", "a,b,a\n0.5,0.5,0.5\n"),
+        "the header names 'a' twice (columns 1 and 3)",
+    ),
 }
 BAD_LABELS = {
     "non-binary": (_save("y.npy", np.full((500, 8), 2)), "only 0 and 1"),
@@ -567,7 +576,10 @@ def test_apply_checks_labels_against_the_thresholds(capsys, tmp_path, files, dat
         "--out",
         tmp_path / "d.npy",
     )
-    assert status == 2 and err.startswith(f"skthresh: error: {out}: is not valid JSON")
+    assert status == 2
+    assert err.startswith(
+        f"skthresh: error: {out}: is not a JSON thresholds file: invalid JSON"
+    )
     assert not (tmp_path / "d.npy").exists()
 
 
@@ -870,6 +882,39 @@ def test_interrupted_write_leaves_the_old_file_and_no_temporary(
     assert out.read_bytes() == b"old"
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def _npy_bytes(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (
+            lambda path: path.write_bytes(_npy_bytes(np.zeros(8))),
+            "is not a JSON thresholds file (it is a NumPy .npy file); pass the "
+            ".json file that 'skthresh fit' writes.",
+        ),
+        (
+            lambda path: path.write_text("[" * 100_000 + "]" * 100_000),
+            "is not a JSON thresholds file: nested too deeply.",
+        ),
+        (
+            lambda path: path.write_text('{"thresholds": [0.5, 0.5], "n_labels": "2"}'),
+            "'n_labels' must be an integer; got '2'.",
+        ),
+    ],
+)
+def test_bad_thresholds_files_are_one_line(capsys, tmp_path, files, make, expected):
+    thresholds = tmp_path / "t.json"
+    make(thresholds)
+    argv = ["apply", "--scores", files["test_scores"], "--thresholds", thresholds]
+    status, _, err = run(capsys, *argv, "--out", tmp_path / "d.npy")
+    assert status == 2
+    assert err == f"skthresh: error: {thresholds}: {expected}\n"
 
 
 def test_ctrl_c_is_one_line_with_status_130(capsys, monkeypatch):
