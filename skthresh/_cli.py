@@ -5,6 +5,7 @@ import json
 import signal
 import sys
 import time
+import traceback
 import warnings
 
 from skthresh._cli_parser import build_parser as _build_parser
@@ -53,7 +54,7 @@ def main(argv=None):
     An interrupt (Ctrl-C) prints ``skthresh: interrupted`` and returns 130,
     SIGTERM ``skthresh: terminated by SIGTERM`` and 143 (SIGHUP: 129); an
     output file being written is then left as it was, and no temporary
-    file remains.
+    file remains. An unexpected error (a bug) prints one line and returns 1.
 
     Parameters
     ----------
@@ -63,8 +64,8 @@ def main(argv=None):
     Returns
     -------
     status : int
-        The exit status: 0 on success, 2 on a user error, 128 + the
-        signal's number on an interrupt.
+        The exit status: 0 on success, 1 on an unexpected error, 2 on a
+        user error, 128 + the signal's number on an interrupt.
 
     Examples
     --------
@@ -107,8 +108,18 @@ def _run(argv):
                 warnings.simplefilter("ignore", category)  # for developers
             status = _COMMANDS[args.command](args)
     except InputError as exc:
-        _err(f"error: {exc}")
+        _err(f"error: {exc.source}: {_lower_first(exc.problem)}")
         return 2
+    except MemoryError as exc:
+        _err(f"error: out of memory ({_describe(exc)})")
+        return 1
+    except Exception as exc:
+        verbose = getattr(args, "verbose", None)
+        if verbose:
+            traceback.print_exc()
+        hint = "; rerun with -v for the traceback" if verbose == 0 else ""
+        _err(f"internal error: {_describe(exc)} (a bug: please report it{hint})")
+        return 1
     for message in dict.fromkeys(str(w.message) for w in caught):
         _err(f"warning: {message}")
     return status
@@ -119,6 +130,26 @@ def _run(argv):
 
 def _err(message):
     print("skthresh: " + " ".join(message.split()), file=sys.stderr)
+
+
+_SENTENCE_STARTS = ("The", "A", "An", "No", "Unknown", "Invalid", "Expected")
+
+
+def _lower_first(text):
+    """A message in the command line's case: "The x" becomes "the x".
+
+    Only a few words that library messages begin sentences with are
+    lowered; names ("NumPy", "Python", "F1") stay as they are.
+    """
+    first, sep, rest = text.partition(" ")
+    if first in _SENTENCE_STARTS:
+        return first.lower() + sep + rest
+    return text
+
+
+def _describe(exc):
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _inputs(args, *roles):
@@ -351,7 +382,7 @@ def _running(name):
     try:
         with contextlib.redirect_stdout(sys.stderr):
             yield
-    except ValueError as exc:  # data are valid here: parameters or device
+    except (ValueError, TypeError) as exc:  # data are valid: parameters, device
         raise InputError(f"strategy {name!r}", str(exc)) from exc
 
 

@@ -27,6 +27,9 @@ typical session:
 
 {formats}
 
+exit status: 0 success, 1 unexpected error, 2 bad input or option, 130
+interrupted (Ctrl-C), 143 terminated (SIGTERM).
+
 Run 'skthresh COMMAND --help' for the options of a command."""
 
 

@@ -499,7 +499,7 @@ def test_bad_input_is_one_line_naming_the_file(capsys, tmp_path, files, case):
 @pytest.mark.parametrize(
     "extra, source, match",
     [
-        (["--strategy", "nope"], "--strategy", "Unknown strategy 'nope'"),
+        (["--strategy", "nope"], "--strategy", "unknown strategy 'nope'"),
         (["--metric", "accuracy"], "--metric", "metric must be"),
         (["--param", "slope"], "--param", "expected NAME=VALUE"),
         (["--param", "colour=red"], "--param", "has no parameter 'colour'"),
@@ -884,6 +884,40 @@ def test_interrupted_write_leaves_the_old_file_and_no_temporary(
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
+# --- the same line for every problem --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        (
+            ["--strategy", "grid", "--param", "n_points=100000000000"],
+            "strategy 'grid': the 'n_points' parameter",
+        ),
+        (["--param", "slope=1e39"], "strategy 'surrogate': the 'slope' parameter"),
+        (["--param", "slope=nan"], "strategy 'surrogate': the 'slope' parameter"),
+        (["--param", 'slope="steep"'], "strategy 'surrogate': the 'slope' parameter"),
+        (["--param", "max_iter=1e30"], "strategy 'surrogate': the 'max_iter' param"),
+        (["--param", "init=[0.1, 0.2]"], "strategy 'surrogate': init must be"),
+        (["--device", "tpu"], "strategy 'surrogate': device must be"),
+        (
+            ["--strategy", "bagged", "--param", "estimator=3"],
+            "strategy 'bagged': the 'estimator' parameter",
+        ),
+        (["--strategy", "heuristic", "--random-state", "-1"], "strategy 'heuristic'"),
+        (["--metric", "f1" + "0" * 200 + "_micro"], "--metric: beta must be"),
+    ],
+)
+def test_bad_parameter_values_are_one_line(capsys, tmp_path, files, extra, expected):
+    args = ["fit", "--scores", files["val_scores"], "--labels", files["val_labels"]]
+    status, stdout, err = run(capsys, *args, "--out", tmp_path / "t.json", *extra)
+    assert status == 2
+    assert stdout == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"skthresh: error: {expected}")
+    assert not (tmp_path / "t.json").exists()
+
+
 def _npy_bytes(array):
     buffer = io.BytesIO()
     np.save(buffer, array)
@@ -915,6 +949,29 @@ def test_bad_thresholds_files_are_one_line(capsys, tmp_path, files, make, expect
     status, _, err = run(capsys, *argv, "--out", tmp_path / "d.npy")
     assert status == 2
     assert err == f"skthresh: error: {thresholds}: {expected}\n"
+
+
+def test_unexpected_errors_are_one_line_with_status_1(capsys, monkeypatch, files):
+    import skthresh._cli
+
+    def broken(args):
+        raise RuntimeError("something\nbroke")
+
+    monkeypatch.setitem(skthresh._cli._COMMANDS, "evaluate", broken)
+    args = ["evaluate", "--scores", "s.npy", "--labels", "y.npy", "--thresholds"]
+    status, _, err = run(capsys, *args, "t.json")
+    assert status == 1
+    assert err == (
+        "skthresh: internal error: RuntimeError: something broke (a bug: please "
+        "report it; rerun with -v for the traceback)\n"
+    )
+    status, _, err = run(capsys, *args, "t.json", "-v")
+    assert status == 1
+    assert err.startswith("Traceback (most recent call last):")
+    assert err.splitlines()[-1] == (
+        "skthresh: internal error: RuntimeError: something broke (a bug: please "
+        "report it)"
+    )
 
 
 def test_ctrl_c_is_one_line_with_status_130(capsys, monkeypatch):
