@@ -189,6 +189,9 @@ def _add_fit(sub):
             "JSON file for 'skthresh apply' and 'skthresh evaluate'. The file "
             "records the strategy, its parameters, the metric and its value on "
             "the validation data.",
+            "The time printed is that of the learning alone, as in 'skthresh "
+            "compare': an untimed run on a few rows first absorbs one-off "
+            "start-up costs (imports).",
             _FORMATS,
             _OUTPUTS,
         ),

@@ -3,10 +3,12 @@
 import io
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -21,8 +23,11 @@ from skthresh._cli import main
 from skthresh.datasets import make_tagging_scores
 from skthresh.metrics import f1_score
 from skthresh.strategies import (
+    BaseThresholdStrategy,
     available_strategies,
     get_strategy,
+    register_strategy,
+    unregister_strategy,
 )
 
 FAST = ["--max-iter", "20"]
@@ -66,6 +71,22 @@ def run(capsys, *argv):
     status = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return status, out, err
+
+
+def cells(line):
+    """The stripped cells of a Markdown table row."""
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def tables(out):
+    """The Markdown tables of an output: lists of consecutive '|' lines."""
+    found, current = [], []
+    for line in [*out.splitlines(), ""]:
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            found, current = [*found, current], []
+    return found
 
 
 def fit(capsys, scores, labels, out, *extra):
@@ -381,8 +402,8 @@ def test_compare_json_matches_the_python_api(capsys, files, data):
         assert row["tuning"] == f1_score(Y, S > theta)
         assert row["test"] is None
     base = result["rows"][0]["tuning"]
-    assert result["rows"][1]["gain"] == pytest.approx(
-        result["rows"][1]["tuning"] - base
+    assert result["rows"][1]["gain_pts"] == pytest.approx(
+        100 * (result["rows"][1]["tuning"] - base)
     )
 
 
@@ -990,3 +1011,72 @@ def test_ctrl_c_is_one_line_with_status_130(capsys, monkeypatch):
     assert status == 130
     assert (stdout, err) == ("", "skthresh: interrupted\n")
     assert signal.getsignal(signal.SIGTERM) is handler  # restored
+
+
+# --- consistency of the commands ---------------------------------------------------
+
+
+class _SlowFirstRun(BaseThresholdStrategy):
+    """Fixed thresholds; the first run in a process pays a one-off second."""
+
+    ran = False
+
+    def _optimize(self, Y, S, metric):
+        if not _SlowFirstRun.ran:
+            _SlowFirstRun.ran = True
+            time.sleep(1.0)  # as importing torch does
+        return np.full(S.shape[1], 0.5)
+
+
+@pytest.fixture
+def slow_first_run():
+    register_strategy("slow-first-run", _SlowFirstRun)
+    _SlowFirstRun.ran = False
+    yield "slow-first-run"
+    unregister_strategy("slow-first-run")
+
+
+def test_fit_and_compare_time_the_learning_alone(
+    capsys, tmp_path, files, slow_first_run
+):
+    inputs = ["--scores", files["val_scores"], "--labels", files["val_labels"]]
+    status, out, err = run(
+        capsys,
+        "fit",
+        *inputs,
+        "--out",
+        tmp_path / "t.json",
+        "--strategy",
+        slow_first_run,
+    )
+    assert status == 0, err
+    assert float(re.search(r" in (\d+\.\d+)s;", out).group(1)) < 0.5
+    _SlowFirstRun.ran = False
+    status, out, err = run(
+        capsys, "compare", *inputs, "--strategies", slow_first_run, "--json"
+    )
+    assert status == 0, err
+    assert json.loads(out)["rows"][1]["seconds"] < 0.5
+    assert main(["fit", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "The time printed is that of the learning alone" in help_text
+
+
+def test_gains_are_points_in_the_table_and_the_json(capsys, files):
+    test = ["--test-scores", files["test_scores"], "--test-labels"]
+    args = _compare_args(
+        files, *test, files["test_labels"], "--strategies", "global,coordinate"
+    )
+    status, out, err = run(capsys, *args, "--json")
+    assert status == 0, err
+    rows = json.loads(out)["rows"]
+    assert all("gain" not in row for row in rows)
+    for row in rows:
+        assert row["gain_pts"] == pytest.approx(100 * (row["test"] - rows[0]["test"]))
+    status, out, err = run(capsys, *args)
+    assert status == 0, err
+    (table,) = tables(out)
+    assert cells(table[0])[3] == "gain (pts)"
+    shown = {cells(line)[0]: cells(line)[3] for line in table[2:]}
+    assert shown == {row["strategy"]: f"{row['gain_pts']:+.2f}" for row in rows}
+    assert max(row["gain_pts"] for row in rows) > 1  # points, not a fraction
