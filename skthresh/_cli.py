@@ -1,7 +1,9 @@
 """The skthresh command line: main and the commands it runs."""
 
 import contextlib
+import difflib
 import json
+import re
 import signal
 import sys
 import traceback
@@ -151,6 +153,39 @@ def _describe(exc):
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _did_you_mean(text, choices):
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or ``""``.
+
+    As :func:`difflib.get_close_matches` (similarity 0.6 at least), but of
+    equally close choices the first is taken, not the last in sort order.
+    """
+    matcher = difflib.SequenceMatcher(b=str(text).lower())
+    best, best_ratio = None, 0.6
+    for choice in choices:
+        if choice == text:
+            continue
+        matcher.set_seq1(choice)
+        if matcher.ratio() > best_ratio or (
+            best is None and matcher.ratio() == best_ratio
+        ):
+            best, best_ratio = choice, matcher.ratio()
+    return f" (did you mean {best!r}?)" if best is not None else ""
+
+
+def _unknown_strategies(unknown, option):
+    from skthresh._io import InputError
+    from skthresh.strategies._registry import available_strategies
+
+    registered = available_strategies()
+    named = ", ".join(f"{n!r}{_did_you_mean(n, registered)}" for n in unknown)
+    plural = "strategies" if len(unknown) > 1 else "strategy"
+    return InputError(
+        option,
+        f"unknown {plural} {named or '(none)'}; the registered strategies are "
+        f"{registered}.",
+    )
+
+
 def _inputs(args, *roles):
     """The command's input files as (option, path), for check_output_path."""
     return [(f"--{role}", getattr(args, role)) for role in roles]
@@ -267,7 +302,21 @@ def _metric(name):
     try:
         return check_metric(name)
     except ValueError as exc:
-        raise InputError("--metric", str(exc)) from exc
+        if re.fullmatch(r"f\d+(?:\.\d+)?_(?:micro|macro|samples)", name):
+            raise InputError("--metric", _lower_first(str(exc))) from exc  # beta
+        raise InputError(
+            "--metric",
+            f"unknown metric {name!r}{_did_you_mean(name, _metric_names(name))}; "
+            "use f1_micro, f1_macro, f1_samples or f<beta>_<average> such as "
+            "f2_micro or f0.5_macro.",
+        ) from exc
+
+
+def _metric_names(text):
+    """Metric names close to what the user may have meant, for suggestions."""
+    betas = ["1", "2", "0.5", *re.findall(r"\d+(?:\.\d+)?", str(text))[:1]]
+    averages = ("micro", "macro", "samples")
+    return [f"f{beta}_{average}" for beta in betas for average in averages]
 
 
 def _parse_value(text):
@@ -314,21 +363,25 @@ def _check_params_used(names, valids, requested):
         if any(param in valids[t] for t in targets if t in valids):
             continue
         if owner is not None and owner not in valids:
-            raise InputError(option, f"{owner}.{param}: {owner!r} is not compared.")
+            hint = _did_you_mean(owner, valids)
+            raise InputError(
+                option, f"{owner}.{param}: {owner!r} is not compared{hint}."
+            )
         target = targets[0] if len(targets) == 1 else None
         if target is not None:
+            hint = _did_you_mean(param, sorted(valids[target]))
             problem = (
-                f"strategy {target!r} has no parameter {param!r}; its parameters "
-                f"are {sorted(valids[target])}."
+                f"strategy {target!r} has no parameter {param!r}{hint}; its "
+                f"parameters are {sorted(valids[target])}."
             )
         else:
-            problem = f"none of the strategies {names} has a parameter {param!r}."
+            hint = _did_you_mean(param, sorted(set().union(*valids.values())))
+            problem = f"none of the strategies {names} has a parameter {param!r}{hint}."
         raise InputError(option, problem)
 
 
 def _strategy_names(text):
     from skthresh._compare import BASELINE, baseline_first
-    from skthresh._io import InputError
     from skthresh.strategies._registry import available_strategies
 
     registered = available_strategies()
@@ -338,23 +391,19 @@ def _strategy_names(text):
         names = list(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
         unknown = [n for n in names if n not in registered]
         if unknown or not names:
-            raise InputError(
-                "--strategies",
-                f"unknown strategy {', '.join(map(repr, unknown)) or '(none)'}; "
-                f"the registered strategies are {registered}.",
-            )
+            raise _unknown_strategies(unknown, "--strategies")
     return baseline_first([BASELINE, *names] if BASELINE in registered else names)
 
 
 def _make_strategies(names, requested, args):
     """The strategies, configured from the options before any file is read."""
     from skthresh._io import InputError
-    from skthresh.strategies._registry import configure_strategy
+    from skthresh.strategies._registry import available_strategies, configure_strategy
 
-    try:
-        bare = {name: configure_strategy(name) for name in names}
-    except ValueError as exc:
-        raise InputError("--strategy", str(exc)) from exc
+    unknown = [name for name in names if name not in available_strategies()]
+    if unknown:
+        raise _unknown_strategies(unknown, "--strategy")
+    bare = {name: configure_strategy(name) for name in names}
     valids = {name: set(s.get_params(deep=False)) for name, s in bare.items()}
     _check_params_used(names, valids, requested)
     strategies = {}

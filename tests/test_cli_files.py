@@ -521,7 +521,7 @@ def test_bad_input_is_one_line_naming_the_file(capsys, tmp_path, files, case):
     "extra, source, match",
     [
         (["--strategy", "nope"], "--strategy", "unknown strategy 'nope'"),
-        (["--metric", "accuracy"], "--metric", "metric must be"),
+        (["--metric", "accuracy"], "--metric", "unknown metric 'accuracy'; use"),
         (["--param", "slope"], "--param", "expected NAME=VALUE"),
         (["--param", "colour=red"], "--param", "has no parameter 'colour'"),
         (["--strategy", "coordinate", "--slope", "9"], "--slope", "its parameters are"),
@@ -937,6 +937,68 @@ def test_bad_parameter_values_are_one_line(capsys, tmp_path, files, extra, expec
     assert err.count("\n") == 1
     assert err.startswith(f"skthresh: error: {expected}")
     assert not (tmp_path / "t.json").exists()
+
+
+@pytest.mark.parametrize(
+    "command, extra, expected",
+    [
+        (
+            "fit",
+            ["--strategy", "surogate"],
+            "--strategy: unknown strategy 'surogate' (did you mean 'surrogate'?); "
+            "the registered",
+        ),
+        ("fit", ["--strategy", "Coordinate"], "(did you mean 'coordinate'?)"),
+        (
+            "compare",
+            ["--strategies", "coordnate,glbal,xyz"],
+            "--strategies: unknown strategies 'coordnate' (did you mean "
+            "'coordinate'?), 'glbal' (did you mean 'global'?), 'xyz'; the",
+        ),
+        (
+            "fit",
+            ["--metric", "f1_mciro"],
+            "--metric: unknown metric 'f1_mciro' (did you mean 'f1_micro'?); use "
+            "f1_micro",
+        ),
+        ("fit", ["--metric", "F1_macro"], "(did you mean 'f1_macro'?)"),
+        ("fit", ["--metric", "micro"], "(did you mean 'f1_micro'?)"),
+        ("fit", ["--metric", "f2-samples"], "(did you mean 'f2_samples'?)"),
+        (
+            "fit",
+            ["--param", "slop=50"],
+            "--param: strategy 'surrogate' has no parameter 'slop' (did you mean "
+            "'slope'?); its",
+        ),
+        (
+            "compare",
+            ["--param", "surogate.slope=50"],
+            "--param: surogate.slope: 'surogate' is not compared (did you mean "
+            "'surrogate'?).",
+        ),
+        (
+            "compare",
+            ["--param", "n_point=50"],
+            "has a parameter 'n_point' (did you mean 'n_points'?).",
+        ),
+    ],
+)
+def test_misspelled_names_get_a_suggestion(capsys, files, command, extra, expected):
+    args = [command, "--scores", files["val_scores"], "--labels", files["val_labels"]]
+    args += ["--out", "never-written.json"] if command == "fit" else []
+    status, stdout, err = run(capsys, *args, *extra)
+    assert status == 2
+    assert err.count("\n") == 1
+    assert expected in err
+    assert not Path("never-written.json").exists()
+
+
+def test_far_off_names_get_no_suggestion(capsys, files):
+    args = ["fit", "--scores", files["val_scores"], "--labels", files["val_labels"]]
+    for extra in (["--metric", "accuracy"], ["--strategy", "xgboost"]):
+        status, _, err = run(capsys, *args, "--out", "never-written.json", *extra)
+        assert status == 2
+        assert "did you mean" not in err
 
 
 def _npy_bytes(array):
