@@ -501,6 +501,7 @@ def _cmd_apply(args):
 
 def _cmd_evaluate(args):
     from skthresh._api import apply_thresholds
+    from skthresh._compare import format_table
     from skthresh.metrics._report import multilabel_report
 
     document = _read_thresholds(args, args.thresholds)
@@ -534,20 +535,19 @@ def _cmd_evaluate(args):
         f"tuned for {document.get('metric', 'an unknown metric')})"
     )
     print()
-    print("| average | F1 | precision | recall |")
-    print("|---|---|---|---|")
-    for avg, v in summary.items():
-        print(f"| {avg} | {v['f1']:.4f} | {v['precision']:.4f} | {v['recall']:.4f} |")
+    measures = ("f1", "precision", "recall")
+    header = ["average", "F1", "precision", "recall"]
+    table = [[avg, *(f"{v[k]:.4f}" for k in measures)] for avg, v in summary.items()]
+    print("\n".join(format_table(header, table, align="lrrr")))
     if args.per_label:
         print()
-        print("| label | threshold | positives | predicted | F1 | precision | recall |")
-        print("|---|---|---|---|---|---|---|")
-        for r in rows:
-            print(
-                f"| {r['label']} | {r['threshold']:.6g} | {r['positives']} | "
-                f"{r['predicted']} | {r['f1']:.4f} | {r['precision']:.4f} | "
-                f"{r['recall']:.4f} |"
-            )
+        header = ["label", "threshold", "positives", "predicted", *header[1:]]
+        table = [
+            [r["label"], f"{r['threshold']:.6g}", str(r["positives"])]
+            + [str(r["predicted"]), *(f"{r[k]:.4f}" for k in measures)]
+            for r in rows
+        ]
+        print("\n".join(format_table(header, table, align="lrrrrrr")))
     return 0
 
 
@@ -616,17 +616,18 @@ def _cmd_compare(args):
 
 
 def _print_comparison(rows, metric_name, judged):
-    from skthresh._compare import table_lines, table_row
+    from skthresh._compare import format_table
 
     has_test = judged == "test"
     header = ["strategy", f"tuning {metric_name}"]
     header += [f"test {metric_name}"] if has_test else []
-    print("\n".join(table_lines([*header, "gain (pts)", "time (s)"])))
+    table = []
     for row in rows:
         cells = [row["strategy"], f"{row['tuning']:.4f}"]
         cells += [f"{row['test']:.4f}"] if has_test else []
-        cells += [f"{row['gain_pts']:+.2f}", f"{row['seconds']:.2f}"]
-        print(table_row(cells))
+        table.append([*cells, f"{row['gain_pts']:+.2f}", f"{row['seconds']:.2f}"])
+    header += ["gain (pts)", "time (s)"]
+    print("\n".join(format_table(header, table, align="l" + "r" * (len(header) - 1))))
     best = max(rows, key=lambda r: r[judged])
     print()
     print(

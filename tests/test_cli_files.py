@@ -89,6 +89,12 @@ def tables(out):
     return found
 
 
+def assert_aligned(table):
+    """Every line of a table has its '|' in the same columns."""
+    bars = {tuple(i for i, c in enumerate(line) if c == "|") for line in table}
+    assert len(bars) == 1, "\n".join(table)
+
+
 def fit(capsys, scores, labels, out, *extra):
     status, stdout, err = run(
         capsys, "fit", "--scores", scores, "--labels", labels, "--out", out, *extra
@@ -324,13 +330,22 @@ def test_evaluate_prints_tables(capsys, tmp_path, files, data):
     status, out, _ = run(capsys, *args)
     assert status == 0
     micro = sklearn.metrics.f1_score(Y_test, S_test > 0.3, average="micro")
-    assert f"| micro | {micro:.4f} |" in out
-    assert "| label |" not in out
+    (summary,) = tables(out)
+    assert cells(summary[0]) == ["average", "F1", "precision", "recall"]
+    assert cells(summary[2])[:2] == ["micro", f"{micro:.4f}"]
     status, out, _ = run(capsys, *args, "--per-label")
-    assert (
-        "| label | threshold | positives | predicted | F1 | precision | recall |" in out
-    )
-    assert out.count("\n| 7 | 0.3 |") == 1
+    summary, per_label = tables(out)
+    assert cells(per_label[0]) == [
+        "label",
+        "threshold",
+        "positives",
+        "predicted",
+        "F1",
+        "precision",
+        "recall",
+    ]
+    assert [cells(line)[:2] for line in per_label[2:]].count(["7", "0.3"]) == 1
+    assert len(per_label) == 2 + 8
 
 
 # --- compare --------------------------------------------------------------------
@@ -368,17 +383,19 @@ def test_compare_prints_every_strategy(capsys, files):
     ]
     status, out, err = run(capsys, *_compare_args(files, *test, "--verbose"))
     assert status == 0, err
-    lines = out.splitlines()
-    assert (
-        lines[0]
-        == "| strategy | tuning f1_micro | test f1_micro | gain (pts) | time (s) |"
-    )
-    rows = [
-        line.split(" | ")[0].lstrip("| ") for line in lines[2:] if line.startswith("| ")
+    (table,) = tables(out)
+    assert out.splitlines()[0] == table[0]
+    assert cells(table[0]) == [
+        "strategy",
+        "tuning f1_micro",
+        "test f1_micro",
+        "gain (pts)",
+        "time (s)",
     ]
+    rows = [cells(line)[0] for line in table[2:]]
     assert rows[0] == "default"  # the baseline
     assert sorted(rows) == available_strategies()
-    assert lines[2].split(" | ")[3] == "+0.00"
+    assert cells(table[2])[3] == "+0.00"
     assert "best on the test data:" in out
     progress = [line for line in err.splitlines() if "] " in line]
     assert len(progress) == len(rows)  # one line per strategy as it finishes
@@ -412,9 +429,9 @@ def test_compare_without_test_data_says_so(capsys, files):
         capsys, *_compare_args(files, "--strategies", "global,coordinate")
     )
     assert status == 0
-    assert (
-        out.splitlines()[0] == "| strategy | tuning f1_micro | gain (pts) | time (s) |"
-    )
+    (table,) = tables(out)
+    assert out.splitlines()[0] == table[0]
+    assert cells(table[0]) == ["strategy", "tuning f1_micro", "gain (pts)", "time (s)"]
     assert "pass --test-scores and --test-labels" in out
 
 
@@ -1142,3 +1159,23 @@ def test_gains_are_points_in_the_table_and_the_json(capsys, files):
     shown = {cells(line)[0]: cells(line)[3] for line in table[2:]}
     assert shown == {row["strategy"]: f"{row['gain_pts']:+.2f}" for row in rows}
     assert max(row["gain_pts"] for row in rows) > 1  # points, not a fraction
+
+
+def test_tables_are_aligned(capsys, tmp_path, files, data):
+    names = ["speech", "a rather long label name", *NAMES[2:]]
+    _, _, Y_test, S_test = data
+    pd.DataFrame(S_test, columns=names).to_csv(tmp_path / "s.csv", index=False)
+    thresholds = _thresholds_file(tmp_path, labels=names)
+    args = ["evaluate", "--scores", tmp_path / "s.csv", "--labels"]
+    args += [files["test_labels"], "--thresholds", thresholds, "--per-label"]
+    status, out, err = run(capsys, *args)
+    assert status == 0, err
+    test = ["--test-scores", files["test_scores"], "--test-labels"]
+    status, out2, err = run(capsys, *_compare_args(files, *test, files["test_labels"]))
+    assert status == 0, err
+    found = tables(out) + tables(out2)
+    assert len(found) == 3
+    for table in found:
+        assert_aligned(table)
+        assert set(table[1]) <= set("|-:")
+    assert "| a rather long label name |" in out
