@@ -1,12 +1,50 @@
 """The skthresh command line: main and the commands it runs."""
 
 import contextlib
+import difflib
 import json
+import re
+import signal
 import sys
-import time
+import traceback
 import warnings
 
 from skthresh._cli_parser import build_parser as _build_parser
+
+
+class _Terminated(BaseException):
+    """Raised by the handler of SIGTERM (or SIGHUP), so that cleanups run."""
+
+    def __init__(self, signum):
+        self.signum = signum
+        super().__init__(signal.Signals(signum).name)
+
+
+def _raise_terminated(signum, frame):
+    raise _Terminated(signum)
+
+
+@contextlib.contextmanager
+def _termination_raises():
+    """While inside, SIGTERM and SIGHUP raise :class:`_Terminated`.
+
+    Only the main thread can set signal handlers; elsewhere nothing changes.
+    The previous handlers are restored on the way out.
+    """
+    previous = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        signum = getattr(signal, name, None)
+        if signum is None:  # pragma: no cover - SIGHUP on Windows
+            continue
+        try:
+            previous[signum] = signal.signal(signum, _raise_terminated)
+        except ValueError:  # not the main thread
+            break
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def main(argv=None):
@@ -14,6 +52,10 @@ def main(argv=None):
 
     User errors (bad files, options or parameters) print one line
     ``skthresh: error: <file or option>: <problem>`` on stderr and return 2.
+    An interrupt (Ctrl-C) prints ``skthresh: interrupted`` and returns 130,
+    SIGTERM ``skthresh: terminated by SIGTERM`` and 143 (SIGHUP: 129); an
+    output file being written is then left as it was, and no temporary
+    file remains. An unexpected error (a bug) prints one line and returns 1.
 
     Parameters
     ----------
@@ -23,7 +65,8 @@ def main(argv=None):
     Returns
     -------
     status : int
-        The exit status: 0 on success, 2 on a user error.
+        The exit status: 0 on success, 1 on an unexpected error, 2 on a
+        user error, 128 + the signal's number on an interrupt.
 
     Examples
     --------
@@ -32,6 +75,18 @@ def main(argv=None):
     ...       "--out", "decisions.npy"])  # stderr: skthresh: error: t.json: ...
     2
     """
+    try:
+        with _termination_raises():
+            return _run(argv)
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 128 + signal.SIGINT
+    except _Terminated as exc:
+        _err(f"terminated by {exc}")
+        return 128 + exc.signum
+
+
+def _run(argv):
     from skthresh._io import InputError
 
     parser = _build_parser()
@@ -42,20 +97,30 @@ def main(argv=None):
     if args.command is None:
         parser.print_help()
         return 2
-    if args.command == "demo":
-        from skthresh._demo import run_demo
-
-        run_demo(base=args.base, random_state=args.random_state)
-        return 0
     try:
+        if args.command == "demo":
+            from skthresh._demo import run_demo
+
+            run_demo(base=args.base, random_state=args.random_state)
+            return 0
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             for category in (DeprecationWarning, PendingDeprecationWarning):
                 warnings.simplefilter("ignore", category)  # for developers
             status = _COMMANDS[args.command](args)
     except InputError as exc:
-        _err(f"error: {exc}")
+        _err(f"error: {exc.source}: {_lower_first(exc.problem)}")
         return 2
+    except MemoryError as exc:
+        _err(f"error: out of memory ({_describe(exc)})")
+        return 1
+    except Exception as exc:
+        verbose = getattr(args, "verbose", None)
+        if verbose:
+            traceback.print_exc()
+        hint = "; rerun with -v for the traceback" if verbose == 0 else ""
+        _err(f"internal error: {_describe(exc)} (a bug: please report it{hint})")
+        return 1
     for message in dict.fromkeys(str(w.message) for w in caught):
         _err(f"warning: {message}")
     return status
@@ -66,6 +131,64 @@ def main(argv=None):
 
 def _err(message):
     print("skthresh: " + " ".join(message.split()), file=sys.stderr)
+
+
+_SENTENCE_STARTS = ("The", "A", "An", "No", "Unknown", "Invalid", "Expected")
+
+
+def _lower_first(text):
+    """A message in the command line's case: "The x" becomes "the x".
+
+    Only a few words that library messages begin sentences with are
+    lowered; names ("NumPy", "Python", "F1") stay as they are.
+    """
+    first, sep, rest = text.partition(" ")
+    if first in _SENTENCE_STARTS:
+        return first.lower() + sep + rest
+    return text
+
+
+def _describe(exc):
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _did_you_mean(text, choices):
+    """`` (did you mean 'x'?)`` for the closest of ``choices``, or ``""``.
+
+    As :func:`difflib.get_close_matches` (similarity 0.6 at least), but of
+    equally close choices the first is taken, not the last in sort order.
+    """
+    matcher = difflib.SequenceMatcher(b=str(text).lower())
+    best, best_ratio = None, 0.6
+    for choice in choices:
+        if choice == text:
+            continue
+        matcher.set_seq1(choice)
+        if matcher.ratio() > best_ratio or (
+            best is None and matcher.ratio() == best_ratio
+        ):
+            best, best_ratio = choice, matcher.ratio()
+    return f" (did you mean {best!r}?)" if best is not None else ""
+
+
+def _unknown_strategies(unknown, option):
+    from skthresh._io import InputError
+    from skthresh.strategies._registry import available_strategies
+
+    registered = available_strategies()
+    named = ", ".join(f"{n!r}{_did_you_mean(n, registered)}" for n in unknown)
+    plural = "strategies" if len(unknown) > 1 else "strategy"
+    return InputError(
+        option,
+        f"unknown {plural} {named or '(none)'}; the registered strategies are "
+        f"{registered}.",
+    )
+
+
+def _inputs(args, *roles):
+    """The command's input files as (option, path), for check_output_path."""
+    return [(f"--{role}", getattr(args, role)) for role in roles]
 
 
 def _progress(args, message):
@@ -179,7 +302,21 @@ def _metric(name):
     try:
         return check_metric(name)
     except ValueError as exc:
-        raise InputError("--metric", str(exc)) from exc
+        if re.fullmatch(r"f\d+(?:\.\d+)?_(?:micro|macro|samples)", name):
+            raise InputError("--metric", _lower_first(str(exc))) from exc  # beta
+        raise InputError(
+            "--metric",
+            f"unknown metric {name!r}{_did_you_mean(name, _metric_names(name))}; "
+            "use f1_micro, f1_macro, f1_samples or f<beta>_<average> such as "
+            "f2_micro or f0.5_macro.",
+        ) from exc
+
+
+def _metric_names(text):
+    """Metric names close to what the user may have meant, for suggestions."""
+    betas = ["1", "2", "0.5", *re.findall(r"\d+(?:\.\d+)?", str(text))[:1]]
+    averages = ("micro", "macro", "samples")
+    return [f"f{beta}_{average}" for beta in betas for average in averages]
 
 
 def _parse_value(text):
@@ -226,21 +363,25 @@ def _check_params_used(names, valids, requested):
         if any(param in valids[t] for t in targets if t in valids):
             continue
         if owner is not None and owner not in valids:
-            raise InputError(option, f"{owner}.{param}: {owner!r} is not compared.")
+            hint = _did_you_mean(owner, valids)
+            raise InputError(
+                option, f"{owner}.{param}: {owner!r} is not compared{hint}."
+            )
         target = targets[0] if len(targets) == 1 else None
         if target is not None:
+            hint = _did_you_mean(param, sorted(valids[target]))
             problem = (
-                f"strategy {target!r} has no parameter {param!r}; its parameters "
-                f"are {sorted(valids[target])}."
+                f"strategy {target!r} has no parameter {param!r}{hint}; its "
+                f"parameters are {sorted(valids[target])}."
             )
         else:
-            problem = f"none of the strategies {names} has a parameter {param!r}."
+            hint = _did_you_mean(param, sorted(set().union(*valids.values())))
+            problem = f"none of the strategies {names} has a parameter {param!r}{hint}."
         raise InputError(option, problem)
 
 
 def _strategy_names(text):
     from skthresh._compare import BASELINE, baseline_first
-    from skthresh._io import InputError
     from skthresh.strategies._registry import available_strategies
 
     registered = available_strategies()
@@ -250,23 +391,19 @@ def _strategy_names(text):
         names = list(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
         unknown = [n for n in names if n not in registered]
         if unknown or not names:
-            raise InputError(
-                "--strategies",
-                f"unknown strategy {', '.join(map(repr, unknown)) or '(none)'}; "
-                f"the registered strategies are {registered}.",
-            )
+            raise _unknown_strategies(unknown, "--strategies")
     return baseline_first([BASELINE, *names] if BASELINE in registered else names)
 
 
 def _make_strategies(names, requested, args):
     """The strategies, configured from the options before any file is read."""
     from skthresh._io import InputError
-    from skthresh.strategies._registry import configure_strategy
+    from skthresh.strategies._registry import available_strategies, configure_strategy
 
-    try:
-        bare = {name: configure_strategy(name) for name in names}
-    except ValueError as exc:
-        raise InputError("--strategy", str(exc)) from exc
+    unknown = [name for name in names if name not in available_strategies()]
+    if unknown:
+        raise _unknown_strategies(unknown, "--strategy")
+    bare = {name: configure_strategy(name) for name in names}
     valids = {name: set(s.get_params(deep=False)) for name, s in bare.items()}
     _check_params_used(names, valids, requested)
     strategies = {}
@@ -293,7 +430,7 @@ def _running(name):
     try:
         with contextlib.redirect_stdout(sys.stderr):
             yield
-    except ValueError as exc:  # data are valid here: parameters or device
+    except (ValueError, TypeError) as exc:  # data are valid: parameters, device
         raise InputError(f"strategy {name!r}", str(exc)) from exc
 
 
@@ -301,7 +438,7 @@ def _running(name):
 
 
 def _cmd_fit(args):
-    from skthresh._api import apply_thresholds, learn_thresholds
+    from skthresh._compare import compare_strategies
     from skthresh._io import check_output_path, thresholds_document, write_json
     from skthresh.strategies._registry import configure_strategy
 
@@ -309,16 +446,24 @@ def _cmd_fit(args):
     strategy = _make_strategies(
         [args.strategy], _requested_params(args, qualified=False), args
     )[args.strategy]
-    check_output_path(args.out, (".json",))
+    check_output_path(args.out, (".json",), _inputs(args, "scores", "labels"))
     S, Y, names = _read_labelled(args, args.scores, args.labels)
     _progress(args, f"learning thresholds with {args.strategy!r} for {metric.name}")
-    # A verbose copy runs; the file records the strategy as configured.
+    # A verbose copy runs; the file records the strategy as configured. It is
+    # timed as 'skthresh compare' times it: after an untimed warm-up run.
     run = configure_strategy(strategy, verbose=args.verbose)
-    start = time.perf_counter()
-    with _running(args.strategy):
-        thresholds = learn_thresholds(Y, S, strategy=run, metric=metric)
-    seconds = time.perf_counter() - start
-    objective = metric.score(Y, apply_thresholds(S, thresholds))
+    (row,) = compare_strategies(
+        Y,
+        S,
+        None,
+        None,
+        {args.strategy: run},
+        scorers={metric.name: metric.score},
+        metric=metric,
+        guard=_running,
+    )
+    thresholds, seconds = row["thresholds"], row["seconds"]
+    objective = row["tuning"][metric.name]
     document = thresholds_document(
         thresholds,
         strategy_name=args.strategy,
@@ -340,7 +485,7 @@ def _cmd_apply(args):
     from skthresh._api import apply_thresholds
     from skthresh._io import MATRIX_SUFFIXES, check_output_path, write_decisions
 
-    check_output_path(args.out, MATRIX_SUFFIXES)
+    check_output_path(args.out, MATRIX_SUFFIXES, _inputs(args, "scores", "thresholds"))
     document = _read_thresholds(args, args.thresholds)
     S, names = _read_scores(args, args.scores)
     _check_n_labels(S, args.scores, document, args.thresholds)
@@ -356,6 +501,7 @@ def _cmd_apply(args):
 
 def _cmd_evaluate(args):
     from skthresh._api import apply_thresholds
+    from skthresh._compare import format_table
     from skthresh.metrics._report import multilabel_report
 
     document = _read_thresholds(args, args.thresholds)
@@ -389,20 +535,19 @@ def _cmd_evaluate(args):
         f"tuned for {document.get('metric', 'an unknown metric')})"
     )
     print()
-    print("| average | F1 | precision | recall |")
-    print("|---|---|---|---|")
-    for avg, v in summary.items():
-        print(f"| {avg} | {v['f1']:.4f} | {v['precision']:.4f} | {v['recall']:.4f} |")
+    measures = ("f1", "precision", "recall")
+    header = ["average", "F1", "precision", "recall"]
+    table = [[avg, *(f"{v[k]:.4f}" for k in measures)] for avg, v in summary.items()]
+    print("\n".join(format_table(header, table, align="lrrr")))
     if args.per_label:
         print()
-        print("| label | threshold | positives | predicted | F1 | precision | recall |")
-        print("|---|---|---|---|---|---|---|")
-        for r in rows:
-            print(
-                f"| {r['label']} | {r['threshold']:.6g} | {r['positives']} | "
-                f"{r['predicted']} | {r['f1']:.4f} | {r['precision']:.4f} | "
-                f"{r['recall']:.4f} |"
-            )
+        header = ["label", "threshold", "positives", "predicted", *header[1:]]
+        table = [
+            [r["label"], f"{r['threshold']:.6g}", str(r["positives"])]
+            + [str(r["predicted"]), *(f"{r[k]:.4f}" for k in measures)]
+            for r in rows
+        ]
+        print("\n".join(format_table(header, table, align="lrrrrrr")))
     return 0
 
 
@@ -438,7 +583,7 @@ def _cmd_compare(args):
         row["tuning"] = result["tuning"][metric.name]
         row["test"] = None if S_t is None else result["test"][metric.name]
         row["seconds"] = result["seconds"]
-        row["gain"] = result["gain"][metric.name]
+        row["gain_pts"] = 100 * result["gain"][metric.name]
         rows.append(row)
         test_text = "" if S_t is None else f", test {row['test']:.4f}"
         _progress(
@@ -471,27 +616,29 @@ def _cmd_compare(args):
 
 
 def _print_comparison(rows, metric_name, judged):
-    from skthresh._compare import table_lines, table_row
+    from skthresh._compare import format_table
 
     has_test = judged == "test"
     header = ["strategy", f"tuning {metric_name}"]
     header += [f"test {metric_name}"] if has_test else []
-    print("\n".join(table_lines([*header, "gain (pts)", "time (s)"])))
+    table = []
     for row in rows:
         cells = [row["strategy"], f"{row['tuning']:.4f}"]
         cells += [f"{row['test']:.4f}"] if has_test else []
-        cells += [f"{100 * row['gain']:+.2f}", f"{row['seconds']:.2f}"]
-        print(table_row(cells))
+        table.append([*cells, f"{row['gain_pts']:+.2f}", f"{row['seconds']:.2f}"])
+    header += ["gain (pts)", "time (s)"]
+    print("\n".join(format_table(header, table, align="l" + "r" * (len(header) - 1))))
     best = max(rows, key=lambda r: r[judged])
     print()
     print(
         f"gain: points of {judged} {metric_name} over {rows[0]['strategy']!r}, the "
-        "first row. A label is predicted when its score > its threshold."
+        "first row; time: the learning alone, after an untimed warm-up run. A "
+        "label is predicted when its score > its threshold."
     )
     if has_test:
         print(
             f"best on the test data: {best['strategy']!r} "
-            f"({100 * best['gain']:+.2f} pts)."
+            f"({best['gain_pts']:+.2f} pts)."
         )
     else:
         print(

@@ -5,9 +5,16 @@ import textwrap
 
 _FORMATS = (
     "Score and label files: .npy, .npz (one array, or the one named with a key "
-    "option), .csv or .tsv (optional header row of label names). Rows are "
+    "option), .csv (comma-separated) or .tsv (tab-separated), with an optional "
+    "header row of distinct label names. Rows are "
     "samples, columns labels; labels are 0/1 or True/False. Pickled files are "
     "never loaded."
+)
+_OUTPUTS = (
+    "The output is written to a temporary file beside it, then renamed: an "
+    "interrupted run leaves the old file as it was. A file that is replaced "
+    "keeps its permissions; a symbolic link is written through to its target. "
+    "An output that is one of the inputs is refused."
 )
 _MAIN_EPILOG = """\
 typical session:
@@ -19,6 +26,9 @@ typical session:
       --test-scores test_scores.npy --test-labels test_labels.npy
 
 {formats}
+
+exit status: 0 success, 1 unexpected error, 2 bad input or option, 130
+interrupted (Ctrl-C), 143 terminated (SIGTERM).
 
 Run 'skthresh COMMAND --help' for the options of a command."""
 
@@ -179,7 +189,11 @@ def _add_fit(sub):
             "JSON file for 'skthresh apply' and 'skthresh evaluate'. The file "
             "records the strategy, its parameters, the metric and its value on "
             "the validation data.",
+            "The time printed is that of the learning alone, as in 'skthresh "
+            "compare': an untimed run on a few rows first absorbs one-off "
+            "start-up costs (imports).",
             _FORMATS,
+            _OUTPUTS,
         ),
         epilog=(
             "example:\n  skthresh fit --scores val_scores.npy --labels "
@@ -206,6 +220,7 @@ def _add_apply(sub):
             "have one column per threshold, and the same label names when both "
             "files name them.",
             _FORMATS,
+            _OUTPUTS,
         ),
         epilog=(
             "example:\n  skthresh apply --scores test_scores.npy --thresholds "

@@ -128,31 +128,88 @@ def _warm_up(strategy, Y, S, metric):
             pass
 
 
-def table_lines(header):
-    """The header and rule lines of a Markdown table.
+def table_lines(header, *, widths=None, align=None):
+    """The header and rule lines of a Markdown table, columns padded.
 
     Parameters
     ----------
     header : list of str
         The column names.
+    widths : list of int or None, default=None
+        The width of each column; None fits the header alone.
+    align : str or None, default=None
+        One letter per column, ``"l"`` (left) or ``"r"`` (right, for
+        numbers; the rule then ends in ``:``); None aligns all left.
 
     Returns
     -------
     lines : list of str
+
+    Examples
+    --------
+    >>> from skthresh._compare import table_lines, table_row
+    >>> for line in table_lines(["name", "F1"], widths=[8, 6], align="lr"):
+    ...     print(line)
+    | name     |     F1 |
+    |----------|-------:|
+    >>> print(table_row(["surrogate", "0.9"], widths=[8, 6], align="lr"))
+    | surrogate |    0.9 |
     """
-    return [table_row(header), "|" + "---|" * len(header)]
+    widths, align = _layout(header, widths, align)
+    rule = [
+        "-" * (w + 1) + ":" if a == "r" else "-" * (w + 2)
+        for w, a in zip(widths, align, strict=True)
+    ]
+    return [table_row(header, widths=widths, align=align), "|" + "|".join(rule) + "|"]
 
 
-def table_row(cells):
-    """One row of a Markdown table.
+def table_row(cells, *, widths=None, align=None):
+    """One row of a Markdown table, cells padded to the column widths.
 
     Parameters
     ----------
     cells : list of str
         The cells, already formatted.
+    widths : list of int or None, default=None
+        The width of each column; a longer cell is kept whole.
+    align : str or None, default=None
+        ``"l"`` or ``"r"`` per column; see :func:`table_lines`.
 
     Returns
     -------
     line : str
     """
-    return "| " + " | ".join(cells) + " |"
+    widths, align = _layout(cells, widths, align)
+    padded = [
+        cell.rjust(w) if a == "r" else cell.ljust(w)
+        for cell, w, a in zip(cells, widths, align, strict=True)
+    ]
+    return "| " + " | ".join(padded) + " |"
+
+
+def format_table(header, rows, *, align=None):
+    """A Markdown table whose columns fit the widest cell.
+
+    Parameters
+    ----------
+    header : list of str
+        The column names.
+    rows : list of list of str
+        The cells, already formatted.
+    align : str or None, default=None
+        ``"l"`` or ``"r"`` per column; see :func:`table_lines`.
+
+    Returns
+    -------
+    lines : list of str
+        Header, rule and one line per row.
+    """
+    widths = [max(map(len, column)) for column in zip(header, *rows, strict=True)]
+    lines = table_lines(header, widths=widths, align=align)
+    return lines + [table_row(row, widths=widths, align=align) for row in rows]
+
+
+def _layout(cells, widths, align):
+    widths = [max(len(c), 3) for c in cells] if widths is None else list(widths)
+    align = "l" * len(cells) if align is None else align
+    return [max(w, 3) for w in widths], align

@@ -107,8 +107,15 @@ def run_demo(*, base="logreg", random_state=0, out=print):
         f"{len(X_test)} test genes that neither saw."
     )
     out("")
+    names = baseline_first(available_strategies())
     header = ["strategy", "test micro-F1", "gain over 0.5", "test macro-F1"]
-    for line in table_lines([*header, "tuning micro-F1", "time (s)"]):
+    header += ["tuning micro-F1", "time (s)"]
+    # Rows are printed as they come: the widths are known beforehand.
+    layout = {
+        "widths": [max(map(len, [header[0], *names])), *map(len, header[1:])],
+        "align": "l" + "r" * (len(header) - 1),
+    }
+    for line in table_lines(header, **layout):
         out(line)
 
     def print_row(row):
@@ -116,7 +123,7 @@ def run_demo(*, base="logreg", random_state=0, out=print):
         cells = [row["strategy"], f"{test['f1_micro']:.4f}"]
         cells += [f"{100 * row['gain']['f1_micro']:+.2f} pts"]
         cells += [f"{test['f1_macro']:.4f}", f"{row['tuning']['f1_micro']:.4f}"]
-        out(table_row([*cells, f"{row['seconds']:.2f}"]))
+        out(table_row([*cells, f"{row['seconds']:.2f}"], **layout))
 
     def configured(name):
         # Called inside the timed part: the demo times building the strategy.
@@ -127,7 +134,7 @@ def run_demo(*, base="logreg", random_state=0, out=print):
         S_val,
         Y_test,
         S_test,
-        {name: configured(name) for name in baseline_first(available_strategies())},
+        {name: configured(name) for name in names},
         scorers={
             "f1_micro": f1_score,
             "f1_macro": functools.partial(f1_score, average="macro"),

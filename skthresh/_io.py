@@ -7,11 +7,13 @@ import math
 import numbers
 import os
 import secrets
-import warnings
+import stat
 import zipfile
 from pathlib import Path
 
 import numpy as np
+
+from skthresh._text_tables import TableError, check_unique_names, read_text_table
 
 TIE_RULE = "score > threshold"
 MATRIX_SUFFIXES = (".npy", ".npz", ".csv", ".tsv")
@@ -22,8 +24,6 @@ _NO_PICKLE = (
 )
 _NPY_MAGIC = b"\x93NUMPY"
 _ZIP_MAGIC = b"PK\x03\x04"
-_TRUE_FALSE = {"true": 1.0, "false": 0.0}
-_INDEX_NAMES = ("", "Unnamed: 0")
 
 
 class InputError(ValueError):
@@ -61,8 +61,10 @@ def read_matrix(path, *, key=None, key_option="--key"):
     :meth:`pandas.DataFrame.to_csv` writes by default (empty or
     ``"Unnamed: 0"`` header field), or a first column of non-numeric row
     identifiers (file names, for example) is dropped. Column names that are
-    just ``0, 1, ..., n - 1`` (pandas' default) count as no names. The words
-    ``True`` and ``False`` read as 1 and 0.
+    just ``0, 1, ..., n - 1`` (pandas' default) count as no names; other
+    names must differ from each other. The words ``True`` and ``False`` read
+    as 1 and 0. A table whose fields are separated by another character
+    (``;``, a tab, ``|`` or ``,``) is refused with a message naming it.
 
     Parameters
     ----------
@@ -86,7 +88,8 @@ def read_matrix(path, *, key=None, key_option="--key"):
     ------
     InputError
         If the file is missing, unreadable, of an unknown or pickled format,
-        or does not hold a 2-D numeric matrix.
+        does not hold a 2-D numeric matrix, or is a text table with repeated
+        column names or another delimiter than its extension's.
 
     Examples
     --------
@@ -113,11 +116,15 @@ def read_matrix(path, *, key=None, key_option="--key"):
     _check_readable(path)
     try:
         if suffix in (".csv", ".tsv"):
-            matrix, names = _read_table(path, "," if suffix == ".csv" else "\t")
+            matrix, names = read_text_table(path, suffix)
         else:
             matrix, names = _read_numpy(path, key, key_option), None
+    except TableError as exc:
+        raise InputError(path, str(exc)) from exc
     except InputError:
         raise
+    except UnicodeDecodeError as exc:
+        raise InputError(path, _not_utf8(exc)) from exc
     except (OSError, EOFError, ValueError, zipfile.BadZipFile) as exc:
         raise InputError(path, f"could not be read: {_one_line(exc)}") from exc
     if matrix.ndim != 2:
@@ -252,8 +259,9 @@ def read_thresholds(path):
     Raises
     ------
     InputError
-        If the file is missing, not JSON, or its thresholds are not finite
-        numbers consistent with ``n_labels``, ``labels`` and the tie rule.
+        If the file is missing, not JSON (a NumPy or zip file, say), or its
+        thresholds are not finite numbers consistent with ``n_labels``,
+        ``labels`` (distinct names) and the tie rule.
 
     Examples
     --------
@@ -268,13 +276,7 @@ def read_thresholds(path):
     """
     path = Path(path)
     _check_readable(path)
-    try:
-        with open(path, encoding="utf-8") as fh:
-            document = json.load(fh)
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(path, f"could not be read: {_one_line(exc)}") from exc
-    except json.JSONDecodeError as exc:
-        raise InputError(path, f"is not valid JSON: {_one_line(exc)}.") from exc
+    document = _load_json(path)
     if isinstance(document, list):
         document = {"thresholds": document}
     if not isinstance(document, dict) or "thresholds" not in document:
@@ -294,6 +296,8 @@ def read_thresholds(path):
     if not np.isfinite(thresholds).all():
         raise InputError(path, "'thresholds' must be finite numbers.")
     n_labels = document.get("n_labels", thresholds.size)
+    if not isinstance(n_labels, int) or isinstance(n_labels, bool):
+        raise InputError(path, f"'n_labels' must be an integer; got {n_labels!r}.")
     if n_labels != thresholds.size:
         raise InputError(
             path,
@@ -308,6 +312,11 @@ def read_thresholds(path):
         raise InputError(
             path, f"'labels' must be null or a list of {thresholds.size} names."
         )
+    if labels is not None:
+        try:
+            check_unique_names(labels, "'labels'", "positions")
+        except TableError as exc:
+            raise InputError(path, str(exc)) from exc
     tie_rule = document.get("tie_rule", TIE_RULE)
     if tie_rule != TIE_RULE:
         raise InputError(
@@ -483,15 +492,20 @@ def write_decisions(path, decisions, names=None):
                 np.savez_compressed(fh, decisions=decisions)
 
 
-def check_output_path(path, suffixes):
-    """Check that an output file has a known extension and a directory to go in.
+def check_output_path(path, suffixes, inputs=()):
+    """Check an output file before anything is read: type, directory, inputs.
 
     Parameters
     ----------
     path : str or path-like
-        The output file.
+        The output file. A symbolic link is written through: the file it
+        points to is replaced.
     suffixes : tuple of str
         The accepted extensions, lower case with their dot.
+    inputs : iterable of (str, str or path-like), default=()
+        The command's inputs as ``(option, path)``; the output may be none
+        of them (compared with :func:`os.path.samefile`, so that links to an
+        input and hard links count too).
 
     Returns
     -------
@@ -501,7 +515,21 @@ def check_output_path(path, suffixes):
     Raises
     ------
     InputError
-        If the extension is not accepted or the directory does not exist.
+        If the extension is not accepted, the directory does not exist, or
+        the output is one of the inputs.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from skthresh._io import check_output_path
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     scores = os.path.join(tmp, "scores.npy")
+    ...     open(scores, "wb").close()
+    ...     inputs = [("--scores", scores)]
+    ...     check_output_path(scores, (".npy",), inputs)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    skthresh._io.InputError: ...: is also the --scores input; choose another ...
     """
     path = Path(path)
     suffix = path.suffix.lower()
@@ -513,10 +541,29 @@ def check_output_path(path, suffixes):
         )
     if path.is_dir():
         raise InputError(path, "is a directory; name an output file.")
-    parent = path.parent
+    parent = _write_target(path).parent
     if not parent.is_dir():
         raise InputError(path, f"cannot be written: no directory {str(parent)!r}.")
+    for option, source in inputs:
+        if _same_file(path, source):
+            same = os.path.abspath(path) == os.path.abspath(source)
+            what = "also" if same else f"the same file as {os.fspath(source)},"
+            raise InputError(
+                path, f"is {what} the {option} input; choose another output file."
+            )
     return suffix
+
+
+def _same_file(a, b):
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):  # one of them does not exist (yet)
+        return False
+
+
+def _write_target(path):
+    """The file that writing ``path`` replaces: a symbolic link's target."""
+    return Path(os.path.realpath(path))
 
 
 @contextlib.contextmanager
@@ -525,8 +572,12 @@ def atomic_write(path, mode="w"):
 
     The temporary file lies in the same directory, so the final
     :func:`os.replace` is atomic: readers see the old file or the complete
-    new one, never a part. If the body raises, the temporary file is
-    removed and ``path`` is left as it was.
+    new one, never a part. If the body raises, or the process is
+    interrupted by an exception (``KeyboardInterrupt``, or a signal handler
+    that raises), the temporary file is removed and ``path`` is left as it
+    was. A file that is replaced keeps its permission bits; a new one gets
+    those a plain :func:`open` would give. A symbolic link is written
+    through: its target is replaced, the link stays.
 
     Parameters
     ----------
@@ -561,33 +612,49 @@ def atomic_write(path, mode="w"):
     []
     """
     path = Path(path)
-    tmp, fd = _create_temporary(path)
+    target = _write_target(path)
     try:
+        old_mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        old_mode = None
+    created = []  # the temporary file, once its name is chosen
+    try:
+        fd = _create_temporary(path, target, created)
         encoding = None if "b" in mode else "utf-8"
         with os.fdopen(fd, mode, encoding=encoding) as fh:
+            if old_mode is not None:
+                os.chmod(created[0], old_mode)
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        os.replace(created[0], target)
     except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if created:
+            with contextlib.suppress(OSError):
+                os.unlink(created[0])
         if isinstance(exc, OSError):
             raise InputError(path, f"could not be written: {_one_line(exc)}") from exc
         raise
 
 
-def _create_temporary(path):
+def _create_temporary(path, target, created):
+    """Create a new file beside ``target``; its name goes in ``created`` first.
+
+    The name is recorded before the file exists, so that an interrupt
+    arriving just after its creation still finds it to remove.
+    """
     # os.open with mode 0o666 lets the umask give the file the permissions a
     # plain open() would, unlike tempfile (always 0o600).
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     for _ in range(100):
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+        created[:] = [target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")]
         try:
-            return tmp, os.open(tmp, flags, 0o666)
+            return os.open(created[0], flags, 0o666)
         except FileExistsError:  # pragma: no cover - 32 random bits collided
+            del created[:]  # another writer's file: not ours to remove
             continue
         except OSError as exc:
+            del created[:]
             raise InputError(path, f"could not be written: {_one_line(exc)}") from exc
     raise InputError(path, "could not create a temporary file.")  # pragma: no cover
 
@@ -602,6 +669,55 @@ def _check_readable(path):
 def _one_line(exc):
     text = str(exc) or type(exc).__name__
     return " ".join(text.split())
+
+
+def _not_utf8(exc):
+    byte = exc.object[exc.start : exc.start + 1].hex()
+    return (
+        f"is not UTF-8 text (byte 0x{byte} at position {exc.start}); save it as UTF-8."
+    )
+
+
+_NOT_THRESHOLDS = "is not a JSON thresholds file"
+
+
+def _load_json(path):
+    """The JSON content of a thresholds file; what else it is, if not JSON."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(path, f"could not be read: {_one_line(exc)}") from exc
+    if not data.strip():
+        kind = "it is empty"
+    elif data.startswith(_NPY_MAGIC):
+        kind = "it is a NumPy .npy file"
+    elif data.startswith(_ZIP_MAGIC):
+        kind = "it is a zip archive, such as an .npz file"
+    else:
+        kind = None
+    if kind is not None:
+        raise InputError(
+            path,
+            f"{_NOT_THRESHOLDS} ({kind}); pass the .json file that 'skthresh "
+            "fit' writes.",
+        )
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        byte = exc.object[exc.start : exc.start + 1].hex()
+        raise InputError(
+            path,
+            f"{_NOT_THRESHOLDS} (not UTF-8 text: byte 0x{byte} at position "
+            f"{exc.start}).",
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            path,
+            f"{_NOT_THRESHOLDS}: invalid JSON at line {exc.lineno}, column "
+            f"{exc.colno} ({exc.msg}).",
+        ) from exc
+    except RecursionError as exc:
+        raise InputError(path, f"{_NOT_THRESHOLDS}: nested too deeply.") from exc
 
 
 def _read_numpy(path, key, key_option):
@@ -656,115 +772,3 @@ def _load_array(path, load):
     if not isinstance(array, np.ndarray):  # pragma: no cover - defensive
         raise InputError(path, "does not hold a NumPy array.")
     return array
-
-
-def _is_number(token):
-    token = token.strip()
-    if token.lower() in _TRUE_FALSE:
-        return True
-    try:
-        float(token)
-    except ValueError:
-        return False
-    return True
-
-
-def _read_table(path, delimiter):
-    rows, first_line = [], 0
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        for row in reader:
-            if not any(field.strip() for field in row):
-                continue  # blank lines, as np.loadtxt skips them
-            rows.append(row)
-            if len(rows) == 1:
-                first_line = reader.line_num
-            else:
-                break
-    if not rows:
-        raise InputError(path, "is empty.")
-    first, second = rows[0], rows[1] if len(rows) > 1 else None
-    if first[0].startswith("#"):  # np.savetxt(header=...) writes "# name,..."
-        first = [first[0].lstrip("#").lstrip(), *first[1:]]
-    header, id_column = _header_and_id_column(first, second)
-    n_columns = len(first)
-    # Lines np.loadtxt skips: everything up to the header, or before the data.
-    data_start = first_line if header is not None else first_line - 1
-    if header is not None and second is None:
-        raise InputError(path, "has a header but no data rows.")
-    if id_column and n_columns < 2:
-        raise InputError(path, "holds no numeric column.")
-    usecols = range(1, n_columns) if id_column else None
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # "input contained no data"
-            matrix = np.loadtxt(
-                path,
-                delimiter=delimiter,
-                skiprows=data_start,
-                usecols=usecols,
-                ndmin=2,
-                dtype=np.float64,
-                comments=None,
-                encoding="utf-8-sig",
-                quotechar='"',
-            )
-    except ValueError:
-        matrix = _parse_table_slowly(path, delimiter, data_start, n_columns, usecols)
-    names = None
-    if header is not None:
-        names = [name.strip() for name in header[1 if id_column else 0 :]]
-        if names == [str(i) for i in range(len(names))]:
-            names = None  # pandas' default column names, not label names
-    return matrix, names
-
-
-def _header_and_id_column(first, second):
-    """Whether the first row is a header, and whether column 0 holds row ids."""
-    if all(_is_number(token) for token in first):
-        pandas_default = len(first) >= 3 and [t.strip() for t in first] == [
-            str(i) for i in range(len(first))
-        ]
-        return (first if pandas_default else None), False
-    ids_then_numbers = not _is_number(first[0]) and all(
-        _is_number(t) for t in first[1:]
-    )
-    second_has_id = second is not None and bool(second) and not _is_number(second[0])
-    if ids_then_numbers and second_has_id:
-        return None, True  # no header; row identifiers then numbers
-    id_column = first[0].strip() in _INDEX_NAMES or second_has_id
-    return first, id_column
-
-
-def _parse_table_slowly(path, delimiter, data_start, n_columns, usecols):
-    """Parse a table in Python: reads True/False, and says where a bad value is."""
-    columns = list(usecols) if usecols is not None else list(range(n_columns))
-    out = []
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        for row in reader:
-            if reader.line_num <= data_start or not any(f.strip() for f in row):
-                continue
-            if len(row) != n_columns:
-                raise InputError(
-                    path,
-                    f"line {reader.line_num} has {len(row)} fields; the first "
-                    f"row has {n_columns}.",
-                )
-            values = []
-            for j in columns:
-                token = row[j].strip()
-                try:
-                    value = _TRUE_FALSE.get(token.lower())
-                    values.append(float(token) if value is None else value)
-                except ValueError:
-                    what = "an empty field" if not token else f"{token!r}"
-                    raise InputError(
-                        path,
-                        f"line {reader.line_num}, column {j + 1}: {what} is not "
-                        "a number.",
-                    ) from None
-            out.append(values)
-    if not out:  # pragma: no cover - loadtxt has read these
-        raise InputError(path, "holds no data rows.")
-    return np.array(out, dtype=np.float64)

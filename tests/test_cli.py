@@ -12,7 +12,7 @@ import pytest
 import skthresh
 from skthresh import learn_thresholds
 from skthresh._cli import main
-from skthresh._compare import baseline_first, compare_strategies
+from skthresh._compare import baseline_first, compare_strategies, format_table
 from skthresh._demo import run_demo
 from skthresh.datasets import make_tagging_scores
 from skthresh.metrics import f1_score
@@ -32,7 +32,13 @@ def test_demo_compares_every_strategy_on_held_out_data():
     assert {r["strategy"] for r in rows} == set(available_strategies())
     by_name = {r["strategy"]: r for r in rows}
     assert by_name["surrogate"]["test_f1_micro"] > by_name["default"]["test_f1_micro"]
-    assert any("| surrogate |" in line for line in lines)
+    table = [line for line in lines if line.startswith("|")]
+    assert len(table) == 2 + len(rows)
+    first_cells = [line.strip("|").split("|")[0].strip() for line in table]
+    assert first_cells[2:] == [r["strategy"] for r in rows]
+    assert "surrogate" in first_cells
+    bars = {tuple(i for i, c in enumerate(line) if c == "|") for line in table}
+    assert len(bars) == 1  # aligned, though printed row by row
     assert any("neither saw" in line for line in lines)
 
 
@@ -144,6 +150,20 @@ def test_compare_strategies_reports_errors_of_the_timed_run_only():
             Y, S, None, None, {"unbuildable": unbuildable}, scorers={}, guard=guard
         )
     assert "colour cannot be set" in str(info.value.__cause__)
+
+
+def test_format_table_pads_and_aligns_columns():
+    lines = format_table(
+        ["strategy", "F1", "gain (pts)"],
+        [["default", "0.5000", "+0.00"], ["coordinate", "0.7500", "+25.00"]],
+        align="lrr",
+    )
+    assert lines == [
+        "| strategy   |     F1 | gain (pts) |",
+        "|------------|-------:|-----------:|",
+        "| default    | 0.5000 |      +0.00 |",
+        "| coordinate | 0.7500 |     +25.00 |",
+    ]
 
 
 def test_baseline_first():

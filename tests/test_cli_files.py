@@ -1,9 +1,14 @@
 """The command line on score files, as a deep-learning user exports them."""
 
+import io
 import json
 import os
+import re
+import signal
+import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +22,13 @@ from skthresh import apply_thresholds, learn_thresholds
 from skthresh._cli import main
 from skthresh.datasets import make_tagging_scores
 from skthresh.metrics import f1_score
-from skthresh.strategies import available_strategies, get_strategy
+from skthresh.strategies import (
+    BaseThresholdStrategy,
+    available_strategies,
+    get_strategy,
+    register_strategy,
+    unregister_strategy,
+)
 
 FAST = ["--max-iter", "20"]
 NAMES = ["speech", "music", "dog", "car", "bird", "rain", "siren", "bell"]
@@ -60,6 +71,28 @@ def run(capsys, *argv):
     status = main([str(a) for a in argv])
     out, err = capsys.readouterr()
     return status, out, err
+
+
+def cells(line):
+    """The stripped cells of a Markdown table row."""
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def tables(out):
+    """The Markdown tables of an output: lists of consecutive '|' lines."""
+    found, current = [], []
+    for line in [*out.splitlines(), ""]:
+        if line.startswith("|"):
+            current.append(line)
+        elif current:
+            found, current = [*found, current], []
+    return found
+
+
+def assert_aligned(table):
+    """Every line of a table has its '|' in the same columns."""
+    bars = {tuple(i for i, c in enumerate(line) if c == "|") for line in table}
+    assert len(bars) == 1, "\n".join(table)
 
 
 def fit(capsys, scores, labels, out, *extra):
@@ -297,13 +330,22 @@ def test_evaluate_prints_tables(capsys, tmp_path, files, data):
     status, out, _ = run(capsys, *args)
     assert status == 0
     micro = sklearn.metrics.f1_score(Y_test, S_test > 0.3, average="micro")
-    assert f"| micro | {micro:.4f} |" in out
-    assert "| label |" not in out
+    (summary,) = tables(out)
+    assert cells(summary[0]) == ["average", "F1", "precision", "recall"]
+    assert cells(summary[2])[:2] == ["micro", f"{micro:.4f}"]
     status, out, _ = run(capsys, *args, "--per-label")
-    assert (
-        "| label | threshold | positives | predicted | F1 | precision | recall |" in out
-    )
-    assert out.count("\n| 7 | 0.3 |") == 1
+    summary, per_label = tables(out)
+    assert cells(per_label[0]) == [
+        "label",
+        "threshold",
+        "positives",
+        "predicted",
+        "F1",
+        "precision",
+        "recall",
+    ]
+    assert [cells(line)[:2] for line in per_label[2:]].count(["7", "0.3"]) == 1
+    assert len(per_label) == 2 + 8
 
 
 # --- compare --------------------------------------------------------------------
@@ -341,17 +383,19 @@ def test_compare_prints_every_strategy(capsys, files):
     ]
     status, out, err = run(capsys, *_compare_args(files, *test, "--verbose"))
     assert status == 0, err
-    lines = out.splitlines()
-    assert (
-        lines[0]
-        == "| strategy | tuning f1_micro | test f1_micro | gain (pts) | time (s) |"
-    )
-    rows = [
-        line.split(" | ")[0].lstrip("| ") for line in lines[2:] if line.startswith("| ")
+    (table,) = tables(out)
+    assert out.splitlines()[0] == table[0]
+    assert cells(table[0]) == [
+        "strategy",
+        "tuning f1_micro",
+        "test f1_micro",
+        "gain (pts)",
+        "time (s)",
     ]
+    rows = [cells(line)[0] for line in table[2:]]
     assert rows[0] == "default"  # the baseline
     assert sorted(rows) == available_strategies()
-    assert lines[2].split(" | ")[3] == "+0.00"
+    assert cells(table[2])[3] == "+0.00"
     assert "best on the test data:" in out
     progress = [line for line in err.splitlines() if "] " in line]
     assert len(progress) == len(rows)  # one line per strategy as it finishes
@@ -375,8 +419,8 @@ def test_compare_json_matches_the_python_api(capsys, files, data):
         assert row["tuning"] == f1_score(Y, S > theta)
         assert row["test"] is None
     base = result["rows"][0]["tuning"]
-    assert result["rows"][1]["gain"] == pytest.approx(
-        result["rows"][1]["tuning"] - base
+    assert result["rows"][1]["gain_pts"] == pytest.approx(
+        100 * (result["rows"][1]["tuning"] - base)
     )
 
 
@@ -385,9 +429,9 @@ def test_compare_without_test_data_says_so(capsys, files):
         capsys, *_compare_args(files, "--strategies", "global,coordinate")
     )
     assert status == 0
-    assert (
-        out.splitlines()[0] == "| strategy | tuning f1_micro | gain (pts) | time (s) |"
-    )
+    (table,) = tables(out)
+    assert out.splitlines()[0] == table[0]
+    assert cells(table[0]) == ["strategy", "tuning f1_micro", "gain (pts)", "time (s)"]
     assert "pass --test-scores and --test-labels" in out
 
 
@@ -444,6 +488,14 @@ BAD_SCORES = {
     "bad-csv-value": (_save("s.csv", "0.5,0.5\n0.5,oops\n"), "line 2, column 2"),
     "transposed": (_save("s.npy", np.full((8, 500), 0.5)), "looks transposed"),
     "rows": (_save("s.npy", np.full((400, 8), 0.5)), "has 500 rows but the scores"),
+    "semicolons": (
+        _save("s.csv", "a;b\n0.5;0.5\n"),
+        "its fields are separated by ';', but a .csv file is read with ','",
+    ),
+    "repeated-name": (
+        _save("s.csv", "a,b,a\n0.5,0.5,0.5\n"),
+        "the header names 'a' twice (columns 1 and 3)",
+    ),
 }
 BAD_LABELS = {
     "non-binary": (_save("y.npy", np.full((500, 8), 2)), "only 0 and 1"),
@@ -485,8 +537,8 @@ def test_bad_input_is_one_line_naming_the_file(capsys, tmp_path, files, case):
 @pytest.mark.parametrize(
     "extra, source, match",
     [
-        (["--strategy", "nope"], "--strategy", "Unknown strategy 'nope'"),
-        (["--metric", "accuracy"], "--metric", "metric must be"),
+        (["--strategy", "nope"], "--strategy", "unknown strategy 'nope'"),
+        (["--metric", "accuracy"], "--metric", "unknown metric 'accuracy'; use"),
         (["--param", "slope"], "--param", "expected NAME=VALUE"),
         (["--param", "colour=red"], "--param", "has no parameter 'colour'"),
         (["--strategy", "coordinate", "--slope", "9"], "--slope", "its parameters are"),
@@ -562,7 +614,10 @@ def test_apply_checks_labels_against_the_thresholds(capsys, tmp_path, files, dat
         "--out",
         tmp_path / "d.npy",
     )
-    assert status == 2 and err.startswith(f"skthresh: error: {out}: is not valid JSON")
+    assert status == 2
+    assert err.startswith(
+        f"skthresh: error: {out}: is not a JSON thresholds file: invalid JSON"
+    )
     assert not (tmp_path / "d.npy").exists()
 
 
@@ -687,3 +742,440 @@ def test_compare_reads_test_data_from_npz_keys(capsys, tmp_path, data):
     )
     assert status == 2
     assert f"{tmp_path / 'test.npz'}: has no array named 'x'" in err
+
+
+# --- outputs that are inputs, interrupts, permissions, links -----------------------
+
+
+def _thresholds_file(tmp_path, labels=None):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"thresholds": [0.5] * 8, "labels": labels}))
+    return path
+
+
+def _same_file_cases(tmp_path, files, data):
+    """(argv, output, the input it is, its option) for each way of naming it."""
+    thresholds = _thresholds_file(tmp_path)
+    scores = Path(files["test_scores"])
+    np.savez(tmp_path / "both.npz", scores=data[3], labels=data[2])
+    (tmp_path / "link.npy").symlink_to(scores)
+    os.link(scores, tmp_path / "hard.npy")
+    (tmp_path / "d.npy").symlink_to(thresholds)
+    (tmp_path / "t2.json").symlink_to(files["val_labels"])
+    apply = ["apply", "--thresholds", thresholds, "--scores"]
+    fit = ["fit", "--scores", files["val_scores"], "--labels", files["val_labels"]]
+    return {
+        "same-path": ([*apply, scores, "--out", scores], scores, "--scores"),
+        "symlink": (
+            [*apply, scores, "--out", tmp_path / "link.npy"],
+            scores,
+            "--scores",
+        ),
+        "hard-link": (
+            [*apply, tmp_path / "hard.npy", "--out", scores],
+            scores,
+            "--scores",
+        ),
+        "npz-of-both": (
+            [
+                *apply,
+                tmp_path / "both.npz",
+                "--key",
+                "scores",
+                "--out",
+                tmp_path / "both.npz",
+            ],
+            tmp_path / "both.npz",
+            "--scores",
+        ),
+        "thresholds": (
+            [*apply, scores, "--out", tmp_path / "d.npy"],
+            thresholds,
+            "--thresholds",
+        ),
+        "fit-labels": (
+            [*fit, "--out", tmp_path / "t2.json"],
+            Path(files["val_labels"]),
+            "--labels",
+        ),
+    }
+
+
+SAME_FILE_CASES = [
+    "same-path",
+    "symlink",
+    "hard-link",
+    "npz-of-both",
+    "thresholds",
+    "fit-labels",
+]
+
+
+@pytest.mark.parametrize("case", SAME_FILE_CASES)
+def test_output_that_is_an_input_is_refused_before_reading(
+    capsys, tmp_path, files, data, monkeypatch, case
+):
+    import skthresh._io
+
+    argv, protected, option = _same_file_cases(tmp_path, files, data)[case]
+    before = protected.read_bytes()
+    reads = []
+    for name in ("read_matrix", "read_thresholds"):
+        monkeypatch.setattr(skthresh._io, name, lambda *a, **k: reads.append(a))
+    status, stdout, err = run(capsys, *argv)
+    out = argv[argv.index("--out") + 1]
+    assert status == 2
+    assert stdout == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"skthresh: error: {out}: is ")
+    assert err.endswith(f"the {option} input; choose another output file.\n")
+    source = argv[argv.index(option) + 1]
+    if source == out:  # named alike
+        assert err == (
+            f"skthresh: error: {out}: is also the --scores input; choose another "
+            "output file.\n"
+        )
+    else:
+        assert f"{out}: is the same file as {source}, the {option} input" in err
+    assert reads == []  # refused before any file is read
+    assert protected.read_bytes() == before
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_replaced_output_keeps_its_mode_and_links(capsys, tmp_path, files, data):
+    thresholds = _thresholds_file(tmp_path)
+    expected = apply_thresholds(data[3], np.full(8, 0.5))
+    target = tmp_path / "kept" / "decisions.npy"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    target.chmod(0o600)
+    link = tmp_path / "latest.npy"
+    link.symlink_to(target)
+    umask = os.umask(0o022)
+    try:
+        for out in (target, link):
+            argv = ["apply", "--scores", files["test_scores"], "--thresholds"]
+            status, _, err = run(capsys, *argv, thresholds, "--out", out)
+            assert status == 0, err
+            assert_array_equal(np.load(target), expected)
+            assert stat.S_IMODE(target.stat().st_mode) == 0o600
+            assert link.is_symlink() and link.resolve() == target
+            target.write_bytes(b"old")
+    finally:
+        os.umask(umask)
+    leftovers = [p for p in tmp_path.rglob("*") if p.name.endswith(".tmp")]
+    assert leftovers == []
+
+
+_SLOW_WRITE = """
+import signal, sys, time
+import numpy as np
+from skthresh._cli import main
+
+def slow_save(fh, array, *args, **kwargs):
+    fh.write(b"half a file")
+    fh.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+
+np.save = slow_save
+signal.signal(signal.SIGINT, signal.default_int_handler)  # as in a terminal
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize(
+    "signum, status, message",
+    [
+        (signal.SIGTERM, 143, "skthresh: terminated by SIGTERM\n"),
+        (signal.SIGINT, 130, "skthresh: interrupted\n"),
+    ],
+)
+def test_interrupted_write_leaves_the_old_file_and_no_temporary(
+    tmp_path, files, signum, status, message
+):
+    out = tmp_path / "decisions.npy"
+    out.write_bytes(b"old")
+    out.chmod(0o600)
+    argv = ["apply", "--scores", files["test_scores"], "--thresholds"]
+    argv += [str(_thresholds_file(tmp_path)), "--out", str(out)]
+    env = {**os.environ, "PYTHONPATH": str(Path(skthresh.__file__).parents[1])}
+    with subprocess.Popen(
+        [sys.executable, "-c", _SLOW_WRITE, *argv],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    ) as child:
+        try:
+            assert child.stdout.readline() == "writing\n"
+            assert [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+            child.send_signal(signum)
+            _, stderr = child.communicate(timeout=60)
+        finally:
+            if child.poll() is None:
+                child.kill()
+    assert child.returncode == status
+    assert stderr == message
+    assert out.read_bytes() == b"old"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+# --- the same line for every problem --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        (
+            ["--strategy", "grid", "--param", "n_points=100000000000"],
+            "strategy 'grid': the 'n_points' parameter",
+        ),
+        (["--param", "slope=1e39"], "strategy 'surrogate': the 'slope' parameter"),
+        (["--param", "slope=nan"], "strategy 'surrogate': the 'slope' parameter"),
+        (["--param", 'slope="steep"'], "strategy 'surrogate': the 'slope' parameter"),
+        (["--param", "max_iter=1e30"], "strategy 'surrogate': the 'max_iter' param"),
+        (["--param", "init=[0.1, 0.2]"], "strategy 'surrogate': init must be"),
+        (["--device", "tpu"], "strategy 'surrogate': device must be"),
+        (
+            ["--strategy", "bagged", "--param", "estimator=3"],
+            "strategy 'bagged': the 'estimator' parameter",
+        ),
+        (["--strategy", "heuristic", "--random-state", "-1"], "strategy 'heuristic'"),
+        (["--metric", "f1" + "0" * 200 + "_micro"], "--metric: beta must be"),
+    ],
+)
+def test_bad_parameter_values_are_one_line(capsys, tmp_path, files, extra, expected):
+    args = ["fit", "--scores", files["val_scores"], "--labels", files["val_labels"]]
+    status, stdout, err = run(capsys, *args, "--out", tmp_path / "t.json", *extra)
+    assert status == 2
+    assert stdout == ""
+    assert err.count("\n") == 1
+    assert err.startswith(f"skthresh: error: {expected}")
+    assert not (tmp_path / "t.json").exists()
+
+
+@pytest.mark.parametrize(
+    "command, extra, expected",
+    [
+        (
+            "fit",
+            ["--strategy", "surogate"],
+            "--strategy: unknown strategy 'surogate' (did you mean 'surrogate'?); "
+            "the registered",
+        ),
+        ("fit", ["--strategy", "Coordinate"], "(did you mean 'coordinate'?)"),
+        (
+            "compare",
+            ["--strategies", "coordnate,glbal,xyz"],
+            "--strategies: unknown strategies 'coordnate' (did you mean "
+            "'coordinate'?), 'glbal' (did you mean 'global'?), 'xyz'; the",
+        ),
+        (
+            "fit",
+            ["--metric", "f1_mciro"],
+            "--metric: unknown metric 'f1_mciro' (did you mean 'f1_micro'?); use "
+            "f1_micro",
+        ),
+        ("fit", ["--metric", "F1_macro"], "(did you mean 'f1_macro'?)"),
+        ("fit", ["--metric", "micro"], "(did you mean 'f1_micro'?)"),
+        ("fit", ["--metric", "f2-samples"], "(did you mean 'f2_samples'?)"),
+        (
+            "fit",
+            ["--param", "slop=50"],
+            "--param: strategy 'surrogate' has no parameter 'slop' (did you mean "
+            "'slope'?); its",
+        ),
+        (
+            "compare",
+            ["--param", "surogate.slope=50"],
+            "--param: surogate.slope: 'surogate' is not compared (did you mean "
+            "'surrogate'?).",
+        ),
+        (
+            "compare",
+            ["--param", "n_point=50"],
+            "has a parameter 'n_point' (did you mean 'n_points'?).",
+        ),
+    ],
+)
+def test_misspelled_names_get_a_suggestion(capsys, files, command, extra, expected):
+    args = [command, "--scores", files["val_scores"], "--labels", files["val_labels"]]
+    args += ["--out", "never-written.json"] if command == "fit" else []
+    status, stdout, err = run(capsys, *args, *extra)
+    assert status == 2
+    assert err.count("\n") == 1
+    assert expected in err
+    assert not Path("never-written.json").exists()
+
+
+def test_far_off_names_get_no_suggestion(capsys, files):
+    args = ["fit", "--scores", files["val_scores"], "--labels", files["val_labels"]]
+    for extra in (["--metric", "accuracy"], ["--strategy", "xgboost"]):
+        status, _, err = run(capsys, *args, "--out", "never-written.json", *extra)
+        assert status == 2
+        assert "did you mean" not in err
+
+
+def _npy_bytes(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (
+            lambda path: path.write_bytes(_npy_bytes(np.zeros(8))),
+            "is not a JSON thresholds file (it is a NumPy .npy file); pass the "
+            ".json file that 'skthresh fit' writes.",
+        ),
+        (
+            lambda path: path.write_text("[" * 100_000 + "]" * 100_000),
+            "is not a JSON thresholds file: nested too deeply.",
+        ),
+        (
+            lambda path: path.write_text('{"thresholds": [0.5, 0.5], "n_labels": "2"}'),
+            "'n_labels' must be an integer; got '2'.",
+        ),
+    ],
+)
+def test_bad_thresholds_files_are_one_line(capsys, tmp_path, files, make, expected):
+    thresholds = tmp_path / "t.json"
+    make(thresholds)
+    argv = ["apply", "--scores", files["test_scores"], "--thresholds", thresholds]
+    status, _, err = run(capsys, *argv, "--out", tmp_path / "d.npy")
+    assert status == 2
+    assert err == f"skthresh: error: {thresholds}: {expected}\n"
+
+
+def test_unexpected_errors_are_one_line_with_status_1(capsys, monkeypatch, files):
+    import skthresh._cli
+
+    def broken(args):
+        raise RuntimeError("something\nbroke")
+
+    monkeypatch.setitem(skthresh._cli._COMMANDS, "evaluate", broken)
+    args = ["evaluate", "--scores", "s.npy", "--labels", "y.npy", "--thresholds"]
+    status, _, err = run(capsys, *args, "t.json")
+    assert status == 1
+    assert err == (
+        "skthresh: internal error: RuntimeError: something broke (a bug: please "
+        "report it; rerun with -v for the traceback)\n"
+    )
+    status, _, err = run(capsys, *args, "t.json", "-v")
+    assert status == 1
+    assert err.startswith("Traceback (most recent call last):")
+    assert err.splitlines()[-1] == (
+        "skthresh: internal error: RuntimeError: something broke (a bug: please "
+        "report it)"
+    )
+
+
+def test_ctrl_c_is_one_line_with_status_130(capsys, monkeypatch):
+    import skthresh._cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    handler = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setitem(skthresh._cli._COMMANDS, "evaluate", interrupted)
+    args = ["evaluate", "--scores", "s.npy", "--labels", "y.npy", "--thresholds"]
+    try:
+        status, stdout, err = run(capsys, *args, "t.json")
+    except KeyboardInterrupt:  # would end the test session
+        pytest.fail("KeyboardInterrupt escaped main()")
+    assert status == 130
+    assert (stdout, err) == ("", "skthresh: interrupted\n")
+    assert signal.getsignal(signal.SIGTERM) is handler  # restored
+
+
+# --- consistency of the commands ---------------------------------------------------
+
+
+class _SlowFirstRun(BaseThresholdStrategy):
+    """Fixed thresholds; the first run in a process pays a one-off second."""
+
+    ran = False
+
+    def _optimize(self, Y, S, metric):
+        if not _SlowFirstRun.ran:
+            _SlowFirstRun.ran = True
+            time.sleep(1.0)  # as importing torch does
+        return np.full(S.shape[1], 0.5)
+
+
+@pytest.fixture
+def slow_first_run():
+    register_strategy("slow-first-run", _SlowFirstRun)
+    _SlowFirstRun.ran = False
+    yield "slow-first-run"
+    unregister_strategy("slow-first-run")
+
+
+def test_fit_and_compare_time_the_learning_alone(
+    capsys, tmp_path, files, slow_first_run
+):
+    inputs = ["--scores", files["val_scores"], "--labels", files["val_labels"]]
+    status, out, err = run(
+        capsys,
+        "fit",
+        *inputs,
+        "--out",
+        tmp_path / "t.json",
+        "--strategy",
+        slow_first_run,
+    )
+    assert status == 0, err
+    assert float(re.search(r" in (\d+\.\d+)s;", out).group(1)) < 0.5
+    _SlowFirstRun.ran = False
+    status, out, err = run(
+        capsys, "compare", *inputs, "--strategies", slow_first_run, "--json"
+    )
+    assert status == 0, err
+    assert json.loads(out)["rows"][1]["seconds"] < 0.5
+    assert main(["fit", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "The time printed is that of the learning alone" in help_text
+
+
+def test_gains_are_points_in_the_table_and_the_json(capsys, files):
+    test = ["--test-scores", files["test_scores"], "--test-labels"]
+    args = _compare_args(
+        files, *test, files["test_labels"], "--strategies", "global,coordinate"
+    )
+    status, out, err = run(capsys, *args, "--json")
+    assert status == 0, err
+    rows = json.loads(out)["rows"]
+    assert all("gain" not in row for row in rows)
+    for row in rows:
+        assert row["gain_pts"] == pytest.approx(100 * (row["test"] - rows[0]["test"]))
+    status, out, err = run(capsys, *args)
+    assert status == 0, err
+    (table,) = tables(out)
+    assert cells(table[0])[3] == "gain (pts)"
+    shown = {cells(line)[0]: cells(line)[3] for line in table[2:]}
+    assert shown == {row["strategy"]: f"{row['gain_pts']:+.2f}" for row in rows}
+    assert max(row["gain_pts"] for row in rows) > 1  # points, not a fraction
+
+
+def test_tables_are_aligned(capsys, tmp_path, files, data):
+    names = ["speech", "a rather long label name", *NAMES[2:]]
+    _, _, Y_test, S_test = data
+    pd.DataFrame(S_test, columns=names).to_csv(tmp_path / "s.csv", index=False)
+    thresholds = _thresholds_file(tmp_path, labels=names)
+    args = ["evaluate", "--scores", tmp_path / "s.csv", "--labels"]
+    args += [files["test_labels"], "--thresholds", thresholds, "--per-label"]
+    status, out, err = run(capsys, *args)
+    assert status == 0, err
+    test = ["--test-scores", files["test_scores"], "--test-labels"]
+    status, out2, err = run(capsys, *_compare_args(files, *test, files["test_labels"]))
+    assert status == 0, err
+    found = tables(out) + tables(out2)
+    assert len(found) == 3
+    for table in found:
+        assert_aligned(table)
+        assert set(table[1]) <= set("|-:")
+    assert "| a rather long label name |" in out

@@ -1,5 +1,6 @@
 """Reading score, label and threshold files; atomic writes."""
 
+import io
 import json
 import os
 import stat
@@ -12,6 +13,7 @@ from numpy.testing import assert_array_equal
 from skthresh._io import (
     InputError,
     atomic_write,
+    check_output_path,
     json_safe,
     read_labels,
     read_matrix,
@@ -111,6 +113,79 @@ def test_bad_tables_say_where(tmp_path, text, match):
     assert info.value.source == str(path)
 
 
+@pytest.mark.parametrize(
+    "name, text, match",
+    [
+        (
+            "s.csv",
+            "dog;cat\n0.25;0.5\n0.125;1\n",
+            r"its fields are separated by ';', but a \.csv file is read with ','; "
+            r"save it with ',' \(pandas: df\.to_csv\(path\)\)\.$",
+        ),
+        ("s.csv", "0.25;0.5\n0.125;1\n", r"separated by ';', but a \.csv file"),
+        ("s.csv", "0,25;0,5\n0,125;1\n", r"separated by ';'.* decimal commas\.$"),
+        (
+            "s.csv",
+            "dog\tcat\n0.25\t0.5\n",
+            r"separated by a tab, but a \.csv file is read with ','; rename it to "
+            r"\.tsv\.$",
+        ),
+        (
+            "s.tsv",
+            "dog,cat\n0.25,0.5\n",
+            r"separated by ',', but a \.tsv file is read with a tab; rename it to "
+            r"\.csv\.$",
+        ),
+        (
+            "s.tsv",
+            "dog|cat\n0.25|0.5\n",
+            r"separated by '\|', but a \.tsv file is read with a tab; save it with "
+            r"a tab \(pandas: df\.to_csv\(path, sep='\\t'\)\)\.$",
+        ),
+    ],
+)
+def test_another_delimiter_is_named(tmp_path, name, text, match):
+    path = write(tmp_path / name, text)
+    with pytest.raises(InputError, match=match) as info:
+        read_matrix(path)
+    assert info.value.source == str(path)
+
+
+def test_delimiter_in_a_single_name_is_not_mistaken(tmp_path):
+    matrix, names = read_matrix(write(tmp_path / "s.csv", "dog;cat\n0.5\n0.25\n"))
+    assert matrix.shape == (2, 1)
+    assert names == ["dog;cat"]
+
+
+@pytest.mark.parametrize(
+    "text, match",
+    [
+        (
+            "dog,cat,dog\n0.25,0.5,0.75\n",
+            r"header names 'dog' twice \(columns 1 and 3\)",
+        ),
+        (",dog,cat,dog\n0,0.25,0.5,0.75\n", r"names 'dog' twice \(columns 2 and 4\)"),
+        (
+            "clip,dog, cat,cat \na.wav,0.25,0.5,0.75\n",
+            r"'cat' twice \(columns 3 and 4\)",
+        ),
+    ],
+)
+def test_repeated_label_names_are_refused(tmp_path, text, match):
+    with pytest.raises(InputError, match=match) as info:
+        read_matrix(write(tmp_path / "s.csv", text))
+    assert "swapped columns could go unnoticed" in str(info.value)
+
+
+def test_text_that_is_not_utf8(tmp_path):
+    (tmp_path / "s.csv").write_bytes("caf\xe9,b\n0.5,0.2\n".encode("latin-1"))
+    with pytest.raises(InputError) as info:
+        read_matrix(tmp_path / "s.csv")
+    assert info.value.problem == (
+        "is not UTF-8 text (byte 0xe9 at position 3); save it as UTF-8."
+    )
+
+
 # --- NumPy files ----------------------------------------------------------------
 
 
@@ -202,7 +277,7 @@ def test_read_thresholds_checks_content(tmp_path):
     assert_array_equal(doc["thresholds"], [0.5, 0.25])
     assert doc["labels"] is None
     bad = [
-        ("{", "is not valid JSON"),
+        ("{", "is not a JSON thresholds file: invalid JSON at line 1, column 2"),
         ('{"n_labels": 2}', "holds no 'thresholds'"),
         ('{"thresholds": []}', "non-empty list of numbers"),
         ('{"thresholds": [0.5, "a"]}', "non-empty list of numbers"),
@@ -215,6 +290,52 @@ def test_read_thresholds_checks_content(tmp_path):
         write(path, text)
         with pytest.raises(InputError, match=match):
             read_thresholds(path)
+
+
+def _npy_bytes(array, savez=False):
+    buffer = io.BytesIO()
+    (np.savez if savez else np.save)(buffer, array)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content, detail",
+    [
+        (_npy_bytes(M), " (it is a NumPy .npy file); pass the .json file that "),
+        (_npy_bytes(M, savez=True), " (it is a zip archive, such as an .npz file);"),
+        (b"", " (it is empty); pass the .json file that 'skthresh fit' writes."),
+        (b"\x93\x00abc", " (not UTF-8 text: byte 0x93 at position 0)."),
+        (b"0.5,0.25\n", ": invalid JSON at line 1, column 4 (Extra data)."),
+        (b"[" * 100_000 + b"]" * 100_000, ": nested too deeply."),
+    ],
+)
+def test_not_a_thresholds_file(tmp_path, content, detail):
+    path = tmp_path / "t.json"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        read_thresholds(path)
+    assert info.value.problem.startswith("is not a JSON thresholds file" + detail)
+
+
+def test_thresholds_file_details(tmp_path):
+    path = tmp_path / "t.json"
+    path.write_bytes(b'\xef\xbb\xbf{"thresholds": [0.5, 0.25]}')  # a BOM
+    assert_array_equal(read_thresholds(path)["thresholds"], [0.5, 0.25])
+    for text, problem in [
+        (
+            '{"thresholds": [0.5, 0.25], "n_labels": "2"}',
+            "'n_labels' must be an integer; got '2'.",
+        ),
+        (
+            '{"thresholds": [0.5, 0.25], "labels": ["dog", "dog"]}',
+            "'labels' names 'dog' twice (positions 1 and 2); each label needs its "
+            "own name, or swapped columns could go unnoticed.",
+        ),
+    ]:
+        write(path, text)
+        with pytest.raises(InputError) as info:
+            read_thresholds(path)
+        assert info.value.problem == problem
 
 
 def test_json_safe():
@@ -293,3 +414,73 @@ def test_write_errors_are_input_errors(tmp_path):
         write_decisions(tmp_path / "missing" / "d.npy", np.zeros((2, 2)))
     with pytest.raises(InputError, match=r"unknown output type '.txt'"):
         write_decisions(tmp_path / "d.txt", np.zeros((2, 2)))
+
+
+def test_atomic_write_keeps_the_mode_of_a_replaced_file(tmp_path):
+    path = write(tmp_path / "t.json", "old")
+    path.chmod(0o600)
+    umask = os.umask(0o022)
+    try:
+        write_json(path, {"a": 1})
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert json.loads(path.read_text()) == {"a": 1}
+
+
+def test_atomic_write_writes_through_a_symlink(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "links").mkdir()
+    target = write(tmp_path / "real" / "t.json", "old")
+    link = tmp_path / "links" / "t.json"
+    link.symlink_to(target)
+    write_json(link, {"a": 1})
+    assert link.is_symlink() and link.resolve() == target
+    assert json.loads(target.read_text()) == {"a": 1}
+    assert sorted(p.name for p in tmp_path.rglob("*")) == [
+        "links",
+        "real",
+        "t.json",
+        "t.json",
+    ]
+    dangling = tmp_path / "links" / "new.json"
+    dangling.symlink_to(tmp_path / "real" / "new.json")
+    write_json(dangling, [1])
+    assert dangling.is_symlink()
+    assert json.loads((tmp_path / "real" / "new.json").read_text()) == [1]
+
+
+def test_atomic_write_interrupted_as_the_temporary_file_is_made(tmp_path, monkeypatch):
+    path = write(tmp_path / "t.json", "old")
+    real_open = os.open
+
+    def interrupted_open(*args, **kwargs):
+        fd = real_open(*args, **kwargs)
+        os.close(fd)
+        raise KeyboardInterrupt  # arrives just after the file is made
+
+    monkeypatch.setattr(os, "open", interrupted_open)
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_write(path) as fh:
+            fh.write("new")
+    monkeypatch.undo()
+    assert os.listdir(tmp_path) == ["t.json"]
+    assert path.read_text() == "old"
+
+
+def test_check_output_path_refuses_an_input(tmp_path):
+    scores = tmp_path / "scores.npy"
+    np.save(scores, M)
+    (tmp_path / "link.npy").symlink_to(scores)
+    os.link(scores, tmp_path / "hard.npy")
+    for out in (scores, tmp_path / "link.npy", tmp_path / "hard.npy"):
+        with pytest.raises(InputError, match="the --scores input; choose another"):
+            check_output_path(out, (".npy",), [("--scores", scores)])
+        with pytest.raises(InputError, match="the --scores input; choose another"):
+            check_output_path(scores, (".npy",), [("--scores", out)])
+    inputs = [("--scores", scores), ("--labels", tmp_path / "missing.npy")]
+    assert check_output_path(tmp_path / "d.NPY", (".npy",), inputs) == ".npy"
+    dangling = tmp_path / "dangling.npy"
+    dangling.symlink_to(tmp_path / "no" / "d.npy")
+    with pytest.raises(InputError, match="no directory"):
+        check_output_path(dangling, (".npy",), inputs)

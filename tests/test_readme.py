@@ -52,3 +52,22 @@ def test_readme_memmap_example_runs(tmp_path, monkeypatch):
     np.testing.assert_array_equal(
         namespace["thresholds"], learn_thresholds(Y, S, strategy="coordinate")
     )
+
+
+def test_readme_demo_table_is_the_demos_aligned_table():
+    readme = (ROOT / "README.md").read_text()
+    blocks = re.findall(r"```(\w*)\n(.*?)```", readme, flags=re.S)
+    (table,) = [b.splitlines() for _, b in blocks if b.startswith("| strategy ")]
+    bars = {tuple(i for i, c in enumerate(line) if c == "|") for line in table}
+    assert len(bars) == 1, "the columns are padded as the demo pads them"
+    header = [cell.strip() for cell in table[0].strip("|").split("|")]
+    assert header == [
+        "strategy",
+        "test micro-F1",
+        "gain over 0.5",
+        "test macro-F1",
+        "tuning micro-F1",
+        "time (s)",
+    ]
+    assert set(table[1]) == set("|-:")
+    assert all(line.split("|")[3].strip().endswith(" pts") for line in table[2:])
