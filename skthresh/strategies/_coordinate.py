@@ -279,7 +279,11 @@ def _dinkelbach(summary, metric, max_iter, record):
     )
     pos_total = int(pos.sum()) + pos_held
     b2 = metric.beta**2
-    integer = b2 == int(b2)
+    # Exact integer gains when beta**2 is an integer and they fit in int64:
+    # |gain| <= n * (b2 * pos_total + P) + T * n, with P <= n * n_labels.
+    n = summary.n_samples
+    bound = n * (int(b2) * pos_total + n * summary.n_labels + pp_held + pos_total)
+    integer = b2 == int(b2) and bound < 2**62
     record = record or (lambda value: None)
     record(metric.from_counts(tp[choice], pp[choice], pos))
     if pos_total == 0:

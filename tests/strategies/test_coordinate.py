@@ -224,3 +224,14 @@ def test_callable_metric_must_return_a_number():
         CoordinateAscent()._optimize(Y, S, lambda Y_true, Y_pred: "high")
     with pytest.raises(ValueError, match="returned NaN"):
         CoordinateAscent()._optimize(Y, S, lambda Y_true, Y_pred: np.nan)
+
+
+@pytest.mark.parametrize("beta", [3e4, 1e9, 1e50])
+def test_huge_integer_beta_does_not_overflow(beta):
+    # beta**2 is an integer-valued float: the exact integer gains would
+    # overflow int64 (an OverflowError before), so float64 is used. F-beta
+    # is then the recall: every positive predicted, as brute force gives.
+    Y, S = tiny(0)
+    metric = FBeta(beta=beta)
+    theta = CoordinateAscent().optimize(Y, S, metric)
+    assert metric.score(Y, S > theta) == pytest.approx(1.0, abs=1e-9)
