@@ -114,8 +114,9 @@ def learn_thresholds(
                     "the arrays first."
                 )
         else:
-            verbose = strategy.get_params(deep=False).get("verbose") or 0
-            Y_true = ScoreSummary.from_arrays(Y_true, scores, verbose=verbose)
+            Y_true = ScoreSummary.from_arrays(
+                Y_true, scores, verbose=strategy._verbosity()
+            )
             scores = None
     return strategy.optimize(Y_true, scores, metric, min_positives=min_positives)
 

@@ -149,7 +149,7 @@ def check_indicator(Y, *, name="Y"):
     return Y.astype(bool)
 
 
-def check_tuning_data(Y, scores):
+def check_tuning_data(Y, scores, *, names=("Y", "scores")):
     """Validate a label matrix and a score matrix together.
 
     Parameters
@@ -158,20 +158,22 @@ def check_tuning_data(Y, scores):
         0/1 indicator matrix.
     scores : array-like or torch tensor of shape (n_samples, n_labels)
         Scores of the same samples and labels.
+    names : tuple of str, default=("Y", "scores")
+        The names of the labels and of the scores in messages.
 
     Returns
     -------
     Y : ndarray of bool of shape (n_samples, n_labels)
     scores : ndarray of float32 or float64 of shape (n_samples, n_labels)
     """
-    S = check_scores(scores)
-    Y = check_indicator(Y)
+    S = check_scores(scores, name=names[1])
+    Y = check_indicator(Y, name=names[0])
     if Y.shape != S.shape:
-        raise_shape_mismatch(Y.shape, S.shape)
+        raise_shape_mismatch(Y.shape, S.shape, names=names)
     return Y, S
 
 
-def raise_shape_mismatch(shape_y, shape_s, where=""):
+def raise_shape_mismatch(shape_y, shape_s, where="", *, names=("Y", "scores")):
     """Raise the error for labels and scores of different shapes.
 
     Parameters
@@ -180,13 +182,16 @@ def raise_shape_mismatch(shape_y, shape_s, where=""):
         Shapes of the labels and of the scores.
     where : str, default=""
         Added after the shapes, such as ``" in chunk 3"``.
+    names : tuple of str, default=("Y", "scores")
+        The names of the labels and of the scores.
     """
+    y, s = names
     hint = ""
     if tuple(shape_y) == tuple(shape_s)[::-1]:
-        hint = " The scores look transposed: pass scores.T."
+        hint = f" The scores look transposed: pass {s}.T."
     raise ValueError(
-        "Y and scores must have the same shape (n_samples, n_labels); got Y with "
-        f"shape {tuple(shape_y)} and scores with shape {tuple(shape_s)}{where}.{hint}"
+        f"{y} and {s} must have the same shape (n_samples, n_labels); got {y} with "
+        f"shape {tuple(shape_y)} and {s} with shape {tuple(shape_s)}{where}.{hint}"
     )
 
 

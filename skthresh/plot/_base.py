@@ -140,37 +140,6 @@ def short_metric_name(name):
     return f"{metric.average}-F{metric.beta:g}"
 
 
-def check_predictions(y_true, y_score):
-    """Validate the labels and scores of a ``from_predictions`` together.
-
-    Parameters
-    ----------
-    y_true : {array-like, sparse matrix} of shape (n_samples, n_labels)
-        0/1 indicator matrix.
-    y_score : array-like or torch tensor of shape (n_samples, n_labels)
-        Scores of the same samples and labels.
-
-    Returns
-    -------
-    Y : ndarray of bool of shape (n_samples, n_labels)
-    S : ndarray of float32 or float64 of shape (n_samples, n_labels)
-    """
-    from skthresh._validation import check_indicator, check_scores
-
-    S = check_scores(y_score, name="y_score")
-    Y = check_indicator(y_true, name="y_true")
-    if Y.shape != S.shape:
-        hint = ""
-        if Y.shape == S.shape[::-1]:
-            hint = " y_score looks transposed: pass y_score.T."
-        raise ValueError(
-            "y_true and y_score must have the same shape (n_samples, n_labels); "
-            f"got y_true with shape {Y.shape} and y_score with shape {S.shape}."
-            f"{hint}"
-        )
-    return Y, S
-
-
 def resolve_default_threshold(default_threshold, S):
     """The untuned threshold to mark: ``"auto"`` resolved from the scores.
 

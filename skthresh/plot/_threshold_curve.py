@@ -6,7 +6,6 @@ import numpy as np
 
 from skthresh.plot._base import (
     check_matplotlib,
-    check_predictions,
     classifier_scores,
     classifier_targets,
     default_threshold_of,
@@ -300,7 +299,9 @@ class ThresholdCurveDisplay:
         from skthresh.metrics import check_metric
 
         check_matplotlib(f"{cls.__name__}.from_predictions")
-        Y, S = check_predictions(y_true, y_score)
+        from skthresh._validation import check_tuning_data
+
+        Y, S = check_tuning_data(y_true, y_score, names=("y_true", "y_score"))
         metric = check_metric(metric)
         label = _check_label(label, S.shape[1])
         if thresholds is not None:

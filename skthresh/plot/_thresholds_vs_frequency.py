@@ -4,7 +4,6 @@ import numpy as np
 
 from skthresh.plot._base import (
     check_matplotlib,
-    check_predictions,
     check_samples,
     classifier_targets,
     default_threshold_of,
@@ -195,7 +194,9 @@ class ThresholdsVsFrequencyDisplay:
         from skthresh._validation import check_thresholds
 
         check_matplotlib(f"{cls.__name__}.from_predictions")
-        Y, S = check_predictions(y_true, y_score)
+        from skthresh._validation import check_tuning_data
+
+        Y, S = check_tuning_data(y_true, y_score, names=("y_true", "y_score"))
         thresholds = check_thresholds(thresholds, Y.shape[1])
         display = cls(
             thresholds=thresholds,

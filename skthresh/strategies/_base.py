@@ -13,7 +13,7 @@ from skthresh._validation import check_thresholds, check_tuning_data, listed
 from skthresh.metrics import check_metric
 from skthresh.strategies._callable import is_callable_metric
 from skthresh.strategies._catalog import names_where
-from skthresh.strategies._tuning_data import SummaryData, tuning_data
+from skthresh.strategies._tuning_data import DenseData, SummaryData
 from skthresh.utils._sklearn_compat import check_parameters
 
 
@@ -223,10 +223,10 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
             # that work on a summary always do, so that thresholds are the
             # same from arrays, chunks or Dask.
             if self._input_for(metric) == "summary":
-                verbose = self.get_params(deep=False).get("verbose") or 0
-                data = SummaryData(ScoreSummary._of_validated(Y, S, verbose))
+                summary = ScoreSummary._of_validated(Y, S, self._verbosity())
+                data = SummaryData(summary)
             else:
-                data = tuning_data(Y, S)
+                data = DenseData(Y, S)
         if self._threshold_kind == "fixed":
             return data.run(self, metric)
         return self._optimize_with_rare_labels(data, metric, min_positives)
@@ -240,6 +240,10 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
         raise NotImplementedError(
             f"{type(self).__name__} does not run on a ScoreSummary."
         )
+
+    def _verbosity(self):
+        """The strategy's ``verbose`` parameter, 0 if it has none."""
+        return self.get_params(deep=False).get("verbose") or 0
 
     @classmethod
     def _runs_on_summary(cls):

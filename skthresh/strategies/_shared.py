@@ -4,8 +4,25 @@ import numpy as np
 
 from skthresh._cuts import level_cut_threshold, midpoint, search_segments
 from skthresh._summary import ScoreSummary
+from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
 from skthresh.strategies._held import plain_metric
 from skthresh.strategies._shared_micro import best_micro_cut
+
+
+def shared_threshold(Y, S, metric):
+    """The best threshold shared by all labels, for any metric.
+
+    Exact for an F-beta (:func:`best_shared_threshold`, from matrices or a
+    summary); for a callable metric, the best of up to 256 cuts evenly
+    spaced in rank (one call of the metric each).
+
+    Returns
+    -------
+    threshold : numpy.float64 or float
+    """
+    if is_callable_metric(metric):
+        return shared_threshold_callable(metric, Y, S, max_candidates=256)[0]
+    return best_shared_threshold(Y, S, metric)[0]
 
 
 def best_shared_threshold(Y, S, metric):

@@ -8,8 +8,7 @@ import numpy as np
 from skthresh._summary import ScoreSummary
 from skthresh._validation import check_thresholds, listed
 from skthresh.metrics._fbeta import _multilabel_counts
-from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
-from skthresh.strategies._shared import best_shared_threshold
+from skthresh.strategies._shared import shared_threshold
 from skthresh.utils._sklearn_compat import Interval, StrOptions
 
 # Constraints of the parameters the helpers below interpret, for the
@@ -47,11 +46,7 @@ def initial_thresholds(init, Y, S, metric, *, warn_outside=True):
     n_labels = S.shape[1]
     if isinstance(init, str):
         if init == "global":
-            if is_callable_metric(metric):
-                shared, _ = shared_threshold_callable(metric, Y, S, max_candidates=256)
-            else:
-                shared, _ = best_shared_threshold(Y, S, metric)
-            return np.full(n_labels, shared)
+            return np.full(n_labels, shared_threshold(Y, S, metric))
         return np.full(n_labels, default_threshold(S))  # "default"
     return given_thresholds(init, S, warn_outside=warn_outside)
 

@@ -4,24 +4,9 @@ import contextlib
 
 import numpy as np
 
-from skthresh._summary import ScoreSummary
-from skthresh.strategies._callable import (
-    evaluate_callable,
-    is_callable_metric,
-    shared_threshold_callable,
-)
+from skthresh.strategies._callable import evaluate_callable, is_callable_metric
 from skthresh.strategies._held import hold_labels, hold_summary_labels
-from skthresh.strategies._shared import (
-    best_shared_threshold,
-    best_shared_threshold_summary,
-)
-
-
-def tuning_data(Y, S):
-    """Wrap validated matrices, or a summary (``S`` None), for a strategy run."""
-    if isinstance(Y, ScoreSummary):
-        return SummaryData(Y)
-    return DenseData(Y, S)
+from skthresh.strategies._shared import shared_threshold
 
 
 class DenseData:
@@ -40,13 +25,7 @@ class DenseData:
 
     def shared_threshold(self, metric):
         """The best threshold shared by all labels."""
-        if is_callable_metric(metric):
-            shared, _ = shared_threshold_callable(
-                metric, self.Y, self.S, max_candidates=256
-            )
-        else:
-            shared, _ = best_shared_threshold(self.Y, self.S, metric)
-        return shared
+        return shared_threshold(self.Y, self.S, metric)
 
     def hold(self, metric, held, thresholds):
         """The metric of the other labels, ``held`` ones fixed at ``thresholds``."""
@@ -86,7 +65,7 @@ class SummaryData:
 
     def shared_threshold(self, metric):
         """The best threshold shared by all labels."""
-        return best_shared_threshold_summary(self.summary, metric)[0]
+        return shared_threshold(None, self.summary, metric)
 
     def hold(self, metric, held, thresholds):
         """The metric of the other labels, ``held`` ones fixed at ``thresholds``."""
