@@ -2,7 +2,6 @@
 
 import time
 import warnings
-from collections.abc import Iterable
 from math import ceil
 from numbers import Integral, Real
 
@@ -36,6 +35,7 @@ from skthresh.utils._sklearn_compat import (
     HasMethods,
     Interval,
     RealNotInt,
+    SplitsOrSplitter,
     StrOptions,
     _fit_context,
     _num_samples,
@@ -45,23 +45,6 @@ from skthresh.utils._sklearn_compat import (
 # Classifier parameters handed to the strategy when it has a parameter of
 # the same name and the value is not None.
 _FORWARDED = ("slope", "learning_rate", "max_iter", "device")
-
-
-class _SplitsOrSplitter(HasMethods):
-    """Constraint: a splitter or an iterable of splits (a HasMethods in form)."""
-
-    def __init__(self):
-        super().__init__(["split", "get_n_splits"])
-
-    def is_satisfied_by(self, val):
-        iterable = isinstance(val, Iterable) and not isinstance(val, str)
-        return iterable or super().is_satisfied_by(val)
-
-    def __str__(self):
-        return (
-            "a cross-validation splitter (with split and get_n_splits), an "
-            "iterable of (train, test) index arrays"
-        )
 
 
 def _estimator_has(attr):
@@ -219,7 +202,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Interval(RealNotInt, 0, 1, closed="neither"),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "cv": [Interval(Integral, 2, None, closed="left"), _SplitsOrSplitter(), None],
+        "cv": [Interval(Integral, 2, None, closed="left"), SplitsOrSplitter(), None],
         "min_positives": [Interval(Integral, 0, None, closed="left")],
         "refit": ["boolean"],
         "response_method": [StrOptions(set(RESPONSE_METHODS))],

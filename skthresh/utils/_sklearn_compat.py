@@ -1,5 +1,7 @@
 """The one module that imports scikit-learn's private helpers."""
 
+from collections.abc import Iterable
+
 import numpy as np
 from sklearn.base import _fit_context
 from sklearn.utils import _safe_indexing
@@ -16,6 +18,27 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 from sklearn.utils.validation import _num_samples
+
+
+class SplitsOrSplitter(HasMethods):
+    """Constraint: a cross-validation splitter or an iterable of splits.
+
+    scikit-learn's ``"cv_object"`` also takes floats, and says so when it
+    refuses one; this names what ``cv`` takes besides an int and None.
+    """
+
+    def __init__(self):
+        super().__init__(["split", "get_n_splits"])
+
+    def is_satisfied_by(self, val):
+        iterable = isinstance(val, Iterable) and not isinstance(val, str)
+        return iterable or super().is_satisfied_by(val)
+
+    def __str__(self):
+        return (
+            "a cross-validation splitter (with split and get_n_splits), an "
+            "iterable of (train, test) index arrays"
+        )
 
 
 class TorchDevice(HasMethods):
@@ -81,6 +104,7 @@ __all__ = [
     "InvalidParameterError",
     "Options",
     "RealNotInt",
+    "SplitsOrSplitter",
     "StrOptions",
     "TorchDevice",
     "_fit_context",
