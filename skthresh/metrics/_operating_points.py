@@ -22,9 +22,18 @@ class UnreachableFloorWarning(UserWarning):
 
     Examples
     --------
-    >>> from skthresh import UnreachableFloorWarning
-    >>> issubclass(UnreachableFloorWarning, UserWarning)
+    >>> import warnings
+    >>> from skthresh import UnreachableFloorWarning, learn_thresholds
+    >>> Y = [[1, 0], [0, 1], [1, 0], [0, 0]]
+    >>> S = [[.9, .2], [.3, .1], [.6, .5], [.2, .7]]
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     thresholds = learn_thresholds(
+    ...         Y, S, metric="recall@precision=0.9", strategy="coordinate")
+    >>> caught[0].category is UnreachableFloorWarning
     True
+    >>> thresholds
+    array([0.45, 0.7 ])
     """
 
 
@@ -165,12 +174,14 @@ class _FloorMetric:
         counts = (np.asarray(a, dtype=np.int64) for a in (tp, pp, pos))
         k, m = self._constrained(*counts)
         k, m = np.broadcast_arrays(k, m)
+        shape = k.shape
+        k, m = k.ravel(), m.ravel()
         ratio = np.divide(k, m, out=np.zeros(k.shape), where=m > 0)
         ok = (m > 0) & (ratio >= self.floor)
         if bound and self.confidence is not None and ok.any():
             lower = lower_confidence_bound(k[ok], m[ok], self.confidence)
             ok[ok] = lower >= self.floor
-        return ok
+        return ok.reshape(shape)
 
     def from_counts(self, tp, pp, pos):
         """Objective value from per-label counts along the last axis.

@@ -167,9 +167,8 @@ class Utility:
         values : ndarray of float64
         """
         tp, pp, pos = (np.asarray(a, dtype=np.float64) for a in (tp, pp, pos))
-        n_labels = tp.shape[-1] if labels is None else None
         if labels is None:
-            g = self.gains(n_labels)
+            g = self.gains(np.broadcast_shapes(tp.shape, pp.shape, pos.shape)[-1])
         else:
             g = tuple(
                 np.asarray(getattr(self, c), dtype=np.float64)
