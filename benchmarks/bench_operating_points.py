@@ -17,8 +17,9 @@ pooled precision at the floor) and each confidence, the tables give the
 held-out precision and recall and the fraction of cases where the held-out
 precision meets the floor: per label, over the (split, label) pairs whose
 label met the floor on the tuning data and predicts something on the test
-data (and the splits where all of them do); pooled, over splits. The recall cost of ``confidence`` is the paired
-difference of the held-out recall (mean and standard error over splits).
+data (and the splits where all of them do); pooled, over splits. The
+recall cost of ``confidence`` is the paired difference of the held-out
+recall (mean and standard error over splits).
 For context, the held-out precision of the best-F1 thresholds (per label:
 ``f1_macro``; pooled: ``f1_micro``).
 

@@ -149,7 +149,7 @@ def floor_lines(report, names, thresholds):
         verdict = "undefined" if met is None else ("met" if met else "NOT met")
         summary = (
             f"{report['metric']}: pooled (micro) {measure} {_rate(value)} against "
-            f"the floor {floor:g}: {verdict}; {report['other']} "
+            f"the floor {floor:g}: {verdict}; pooled {report['other']} "
             f"{report['value']:.4f}"
         )
     else:
@@ -160,7 +160,7 @@ def floor_lines(report, names, thresholds):
         if report["n_undefined"]:
             why = "predict nothing" if measure == "precision" else "have no positive"
             summary += f" ({report['n_undefined']} {why})"
-        summary += f"; {report['metric']} {report['value']:.4f}"
+        summary += f"; mean {report['other']} of the labels {report['value']:.4f}"
     header = ["label", "threshold", "precision", "recall"]
     per_label = report["per_label"]
     rows = [
