@@ -310,6 +310,28 @@ def test_no_positive_label_is_unreachable_not_degenerate():
     assert_array_equal(strategy.unreachable_labels_, [1])
 
 
+@pytest.mark.parametrize("strategy", ["coordinate", "global"])
+def test_per_label_utility_needs_one_gain_per_label(strategy):
+    Y, S = make_tagging_scores(50, 3, random_state=0)
+    with pytest.raises(ValueError, match="fp has 2 per-label values; the data has 3"):
+        get_strategy(strategy).optimize(Y, S, Utility(fp=[-1.0, -2.0]))
+
+
+def test_micro_floor_holds_labels_with_few_positives_out():
+    Y, S = make_tagging_scores(400, 6, random_state=1)
+    Y = np.asarray(Y).copy()
+    Y[:, 2] = 0
+    Y[:3, 2] = 1  # three positives
+    strategy = CoordinateAscent()
+    metric = RecallAtPrecision(0.7, average="micro")
+    with pytest.warns(UnreachableFloorWarning, match="label indices 2 have fewer"):
+        thresholds = strategy.optimize(Y, S, metric, min_positives=5)
+    assert thresholds[2] >= S[:, 2].max()
+    assert_array_equal(strategy.unreachable_labels_, [2])
+    assert strategy.constraint_met_ is True
+    assert metric.constraint_met(Y, S > thresholds)
+
+
 @pytest.mark.parametrize(
     "metric",
     ["recall@precision=0.6", "precision@recall=0.9:micro", "utility:tp=1,fp=-2"],
