@@ -52,16 +52,15 @@ def shared_operating_point(summary, metric, reachable, trusted):
         gain -= metric.label_values(tp_above, pp_above, pos, n, labels=s_row)
         start_value = float(metric.label_values(0, 0, summary.pos, n).sum())
     elif metric.average == "label":
-        k, m = metric._objective(tp, pp, pos)
-        k0, m0 = metric._objective(tp_above, pp_above, pos)
-        gain = _ratio(k, m) - _ratio(k0, m0)
+        ratio = _ratio(*metric._objective(tp, pp, pos))
+        gain = ratio - np.where(above, ratio[nxt_k], 0.0)
         start_value = 0.0
-        fail = _label_fails(metric, tp, pp, pos)
-        fail0 = _label_fails(metric, tp_above, pp_above, pos)
-        fail_delta = np.where(guarded, fail.astype(np.int64) - fail0, 0)
-        fail_start = int(
-            (_label_fails(metric, 0, 0, summary.pos) & reachable & trusted).sum()
-        )
+        # The state above a run is its row's next run (or nothing at all).
+        empty_fails = _label_fails(metric, 0, 0, summary.pos)
+        fail = _label_fails(metric, tp, pp, pos).astype(np.int64)
+        fail0 = np.where(above, fail[nxt_k], empty_fails[s_row])
+        fail_delta = np.where(guarded, fail - fail0, 0)
+        fail_start = int((empty_fails & reachable & trusted).sum())
     else:
         d_tp, d_pp = tp - tp_above, pp - pp_above
     # Sweep: every run, by decreasing level.
