@@ -179,9 +179,18 @@ class _FloorMetric:
         ratio = np.divide(k, m, out=np.zeros(k.shape), where=m > 0)
         ok = (m > 0) & (ratio >= self.floor)
         if bound and self.confidence is not None and ok.any():
-            lower = lower_confidence_bound(k[ok], m[ok], self.confidence)
-            ok[ok] = lower >= self.floor
+            ok[ok] = self._bound_holds(k[ok], m[ok])
         return ok.reshape(shape)
+
+    def _bound_holds(self, k, m):
+        """Whether the lower bound reaches the floor; 1-D counts, ``m > 0``."""
+        width = int(m.max()) + 1
+        if width * (int(k.max()) + 1) >= 2**62:
+            return lower_confidence_bound(k, m, self.confidence) >= self.floor
+        # Each distinct pair of counts once: count curves repeat them often.
+        key, inverse = np.unique(k * width + m, return_inverse=True)
+        lower = lower_confidence_bound(key // width, key % width, self.confidence)
+        return (lower >= self.floor)[inverse.ravel()]
 
     def from_counts(self, tp, pp, pos):
         """Objective value from per-label counts along the last axis.
@@ -273,6 +282,12 @@ class RecallAtPrecision(_FloorMetric):
         least that probability. Clopper-Pearson rather than Wilson: its
         coverage is guaranteed for every count, where Wilson's falls short
         near proportions of 0 or 1, which is where precision floors sit.
+        The bound is pointwise: it covers the precision of a cut fixed in
+        advance, while the search picks, among many cuts, one whose tuning
+        precision may be high by chance, and new data adds its own noise.
+        The floor is therefore missed on new data more often than
+        ``1 - confidence`` says; measure it on held-out data, and raise
+        ``confidence`` (0.99 or 0.999) where the floor must hold.
 
     Attributes
     ----------

@@ -319,7 +319,9 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
             Y, S = check_tuning_data(Y, scores)
             summary = ScoreSummary._of_validated(Y, S, self._verbosity())
         trusted = np.ones(summary.n_labels, dtype=bool)
-        if not isinstance(metric, Utility):
+        if isinstance(metric, Utility):
+            metric.gains(summary.n_labels)  # per-label gains: one per label
+        else:
             trusted = summary.pos >= min_positives
         result = self._optimize_operating_point(summary, metric, trusted)
         thresholds = self._checked(result.thresholds, summary.n_labels)

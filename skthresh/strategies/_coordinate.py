@@ -140,7 +140,7 @@ class CoordinateAscent(BaseThresholdStrategy):
     LP relaxation of the knapsack (at most one label is split), that gap is
     at most one label's step along its concave hull at ``lambda*``. On
     10,000 x 200 simulated scores it stays under 0.1 point of recall of a
-    Lagrangian bound computed independently (``tests/strategies``). A recall
+    Lagrangian bound computed independently (in the test suite). A recall
     floor ``r`` fixes the least pooled ``tp`` that meets it (exactly, also
     on a confidence bound); the pooled precision is then maximized by
     Dinkelbach steps, each the same knapsack. With ``confidence``, a
@@ -197,6 +197,10 @@ class CoordinateAscent(BaseThresholdStrategy):
         if getattr(metric, "average", "label") == "micro":
             cuts = candidate_cuts(summary, metric)
             result = micro_operating_point(cuts.keep(trusted[cuts.label]), metric)
+            # Labels not trusted with the floor predict nothing, as per label.
+            result.unreachable = np.union1d(
+                result.unreachable, np.flatnonzero(~trusted)
+            )
         else:
             result = label_operating_point(summary, metric, trusted)
         # One exact step: no sweep to iterate.

@@ -33,8 +33,8 @@ class GlobalThreshold(BaseThresholdStrategy):
     cumulative sums. Per label (``average="label"``), the floor must hold
     for every label that can reach it, a label predicting nothing counting
     as holding a precision floor and failing a recall floor; pooled
-    (``"micro"``), on the pooled counts. Ties go to the highest threshold
-    (to the lowest for a precision objective).
+    (``"micro"``), on the pooled counts. Ties go to the best recall for a
+    precision objective, then to the highest threshold.
 
     Attributes
     ----------

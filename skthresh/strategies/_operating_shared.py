@@ -20,9 +20,8 @@ def shared_operating_point(summary, metric, reachable, trusted):
     counts as holding a precision floor (it makes no false claim) and
     failing a recall floor. For ``"micro"``, the pooled counts must hold
     it. Among the thresholds that do, the one with the best objective;
-    ties go to the highest threshold (the best precision) for a recall
-    objective and a utility, to the lowest (the best recall) for a
-    precision objective.
+    ties go to the best recall for a precision objective, then to the
+    highest threshold (for a recall objective, the best precision).
     """
     L, n = summary.n_labels, summary.n_samples
     values = summary.values
@@ -52,16 +51,15 @@ def shared_operating_point(summary, metric, reachable, trusted):
         gain -= metric.label_values(tp_above, pp_above, pos, n, labels=s_row)
         start_value = float(metric.label_values(0, 0, summary.pos, n).sum())
     elif metric.average == "label":
-        k, m = metric._objective(tp, pp, pos)
-        k0, m0 = metric._objective(tp_above, pp_above, pos)
-        gain = _ratio(k, m) - _ratio(k0, m0)
+        ratio = _ratio(*metric._objective(tp, pp, pos))
+        gain = ratio - np.where(above, ratio[nxt_k], 0.0)
         start_value = 0.0
-        fail = _label_fails(metric, tp, pp, pos)
-        fail0 = _label_fails(metric, tp_above, pp_above, pos)
-        fail_delta = np.where(guarded, fail.astype(np.int64) - fail0, 0)
-        fail_start = int(
-            (_label_fails(metric, 0, 0, summary.pos) & reachable & trusted).sum()
-        )
+        # The state above a run is its row's next run (or nothing at all).
+        empty_fails = _label_fails(metric, 0, 0, summary.pos)
+        fail = _label_fails(metric, tp, pp, pos).astype(np.int64)
+        fail0 = np.where(above, fail[nxt_k], empty_fails[s_row])
+        fail_delta = np.where(guarded, fail - fail0, 0)
+        fail_start = int((empty_fails & reachable & trusted).sum())
     else:
         d_tp, d_pp = tp - tp_above, pp - pp_above
     # Sweep: every run, by decreasing level.
@@ -78,11 +76,14 @@ def shared_operating_point(summary, metric, reachable, trusted):
             )[last],
         ]
     )
+    recall = None
     if isinstance(metric, Utility):
         objective = start_value + np.concatenate([[0.0], np.cumsum(gain[order])[last]])
         feasible = np.ones(objective.size, dtype=bool)
     elif metric.average == "label":
         objective = np.concatenate([[0.0], np.cumsum(gain[order])[last]]) / L
+        recall = _ratio(tp - tp_above, pos)[order]
+        recall = np.concatenate([[0.0], np.cumsum(recall)[last]]) / L
         fails = fail_start + np.concatenate([[0], np.cumsum(fail_delta[order])[last]])
         feasible = fails == 0
     else:
@@ -91,7 +92,10 @@ def shared_operating_point(summary, metric, reachable, trusted):
         POS = int(summary.pos.sum())
         feasible = metric.holds(TP, PP, POS)
         objective = _ratio(*metric._objective(TP, PP, POS))
-    return _pick(summary, metric, threshold, objective, feasible)
+        recall = _ratio(TP, POS)
+    if isinstance(metric, (RecallAtPrecision, Utility)):
+        recall = None  # ties: the highest threshold has the best precision
+    return _pick(summary, metric, threshold, objective, feasible, recall)
 
 
 def _ratio(k, m):
@@ -108,7 +112,7 @@ def _label_fails(metric, tp, pp, pos):
     return fails
 
 
-def _pick(summary, metric, threshold, objective, feasible):
+def _pick(summary, metric, threshold, objective, feasible, recall):
     n_labels = summary.n_labels
     if not feasible.any():
         t = float(summary.max())
@@ -116,10 +120,12 @@ def _pick(summary, metric, threshold, objective, feasible):
         value = np.where(feasible, objective, -np.inf)
         top = value.max()
         tied = value >= top - 1e-12 * max(1.0, abs(top))
-        # Candidates are by decreasing threshold.
-        low_first = not isinstance(metric, (RecallAtPrecision, Utility))
-        k = np.flatnonzero(tied)[-1 if low_first else 0]
-        t = float(threshold[k])
+        if recall is not None:
+            # A precision objective: ties go to the best recall.
+            best = recall[tied].max()
+            tied &= recall >= best - 1e-12 * max(1.0, best)
+        # Candidates are by decreasing threshold: then the highest one.
+        t = float(threshold[np.flatnonzero(tied)[0]])
     thresholds = np.full(n_labels, t)
     tp, pp = summary.counts(thresholds)
     if isinstance(metric, Utility):

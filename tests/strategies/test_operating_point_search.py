@@ -250,9 +250,16 @@ def brute_shared(Y, S, metric):
                 for j in np.flatnonzero(reachable)
             )
         if ok:
-            value = metric.score(Y, D)
+            # A precision objective breaks ties by recall.
+            value = (round(metric.score(Y, D), 12), 0.0)
+            if isinstance(metric, PrecisionAtRecall):
+                value = (value[0], round(recall_of(metric, Y, D), 12))
             best = value if best is None else max(best, value)
     return best
+
+
+def recall_of(metric, Y, D):
+    return RecallAtPrecision(0.5, average=metric.average).score(Y, D)
 
 
 SHARED_METRICS = st.one_of(LABEL_METRICS, MICRO_METRICS)
@@ -269,8 +276,11 @@ def test_global_equals_brute_force_over_shared_thresholds(problem, metric):
         assert not (S > thresholds).any()
         assert strategy.constraint_met_ is False
         return
-    assert strategy.objective_ == pytest.approx(best, abs=1e-9)
+    assert strategy.objective_ == pytest.approx(best[0], abs=1e-9)
     assert strategy.objective_ == pytest.approx(metric.score(Y, S > thresholds))
+    if isinstance(metric, PrecisionAtRecall):
+        recall = recall_of(metric, Y, S > thresholds)
+        assert recall == pytest.approx(best[1], abs=1e-9)
 
 
 def test_min_positives_labels_predict_nothing_and_are_named():
@@ -308,6 +318,28 @@ def test_no_positive_label_is_unreachable_not_degenerate():
         thresholds = strategy.optimize(Y, S, "precision@recall=0.5")
     assert thresholds[1] >= 0.7
     assert_array_equal(strategy.unreachable_labels_, [1])
+
+
+@pytest.mark.parametrize("strategy", ["coordinate", "global"])
+def test_per_label_utility_needs_one_gain_per_label(strategy):
+    Y, S = make_tagging_scores(50, 3, random_state=0)
+    with pytest.raises(ValueError, match="fp has 2 per-label values; the data has 3"):
+        get_strategy(strategy).optimize(Y, S, Utility(fp=[-1.0, -2.0]))
+
+
+def test_micro_floor_holds_labels_with_few_positives_out():
+    Y, S = make_tagging_scores(400, 6, random_state=1)
+    Y = np.asarray(Y).copy()
+    Y[:, 2] = 0
+    Y[:3, 2] = 1  # three positives
+    strategy = CoordinateAscent()
+    metric = RecallAtPrecision(0.7, average="micro")
+    with pytest.warns(UnreachableFloorWarning, match="label indices 2 have fewer"):
+        thresholds = strategy.optimize(Y, S, metric, min_positives=5)
+    assert thresholds[2] >= S[:, 2].max()
+    assert_array_equal(strategy.unreachable_labels_, [2])
+    assert strategy.constraint_met_ is True
+    assert metric.constraint_met(Y, S > thresholds)
 
 
 @pytest.mark.parametrize(
@@ -422,3 +454,16 @@ def test_micro_within_a_tenth_of_a_point_of_the_lagrangian_bound():
     bound = lagrangian_bound(Y, S, floor)
     assert recall <= bound + 1e-9
     assert recall >= bound - 0.001
+
+
+@pytest.mark.parametrize("strategy", ["coordinate", "global"])
+@pytest.mark.parametrize(
+    "metric",
+    ["recall@precision=0.5", "precision@recall=0.5", "precision@recall=0.5:micro"],
+)
+def test_no_positive_anywhere_predicts_nothing(strategy, metric):
+    Y = np.zeros((6, 2), dtype=int)
+    S = np.linspace(0, 1, 12).reshape(6, 2)
+    with pytest.warns(UnreachableFloorWarning):
+        thresholds = get_strategy(strategy).optimize(Y, S, metric)
+    assert not (S > thresholds).any()
