@@ -117,14 +117,19 @@ class OperatingPointDisplay:
     >>> from skthresh.datasets import make_tagging_scores
     >>> from skthresh.plot import OperatingPointDisplay
     >>> Y, S = make_tagging_scores(2000, 20, random_state=0)
-    >>> thresholds = learn_thresholds(Y, S, strategy="coordinate")
+    >>> metric = "recall@precision=0.8:micro"
+    >>> thresholds = learn_thresholds(Y, S, strategy="coordinate", metric=metric)
     >>> display = OperatingPointDisplay.from_predictions(
-    ...     Y, S, label=3, thresholds=thresholds)
+    ...     Y, S, thresholds=thresholds, metric=metric)
+    >>> display.floor
+    0.8
+    >>> precision, recall = display.operating_point  # pooled over the labels
+    >>> bool(precision >= 0.8)
+    True
+    >>> display = OperatingPointDisplay.from_predictions(
+    ...     Y, S, label=3, thresholds=thresholds, metric=metric)
     >>> display.xlabel
     'threshold of label 3'
-    >>> precision, recall = display.operating_point
-    >>> bool(0.0 <= precision <= 1.0 and 0.0 <= recall <= 1.0)
-    True
     >>> plt.close("all")
     """
 
