@@ -256,23 +256,30 @@ def cli_reference():
 
 
 def strategies_table():
-    """A table of the registered strategies: name, class, summary line."""
+    """A table of the registered strategies: name, class, summary, capabilities."""
     from skthresh.strategies import available_strategies, get_strategy
 
+    operating = set(available_strategies("operating_points"))
     rows = []
     for name in available_strategies():
         cls = type(get_strategy(name))
         summary = (cls.__doc__ or "").strip().splitlines()[0].strip()
         path = f"{cls.__module__.split('._')[0]}.{cls.__name__}"
-        rows += [f"   * - ``{name}``", f"     - :class:`~{path}`", f"     - {summary}"]
+        rows += [
+            f"   * - ``{name}``",
+            f"     - :class:`~{path}`",
+            f"     - {summary}",
+            f"     - {'yes' if name in operating else ''}",
+        ]
     header = [
         ".. list-table::",
         "   :header-rows: 1",
-        "   :widths: 15 25 60",
+        "   :widths: 15 25 45 15",
         "",
         "   * - name",
         "     - class",
         "     - what it does",
+        "     - operating points",
     ]
     return "\n".join(header + rows) + "\n"
 

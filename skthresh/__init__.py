@@ -5,7 +5,13 @@ from skthresh._classifier import SurrogateThresholdClassifier
 from skthresh._show_versions import show_versions
 from skthresh._summary import ScoreSummary
 from skthresh._version import __version__  # noqa: F401 (public attribute)
-from skthresh.metrics import FBeta
+from skthresh.metrics import (
+    FBeta,
+    PrecisionAtRecall,
+    RecallAtPrecision,
+    UnreachableFloorWarning,
+    Utility,
+)
 from skthresh.strategies import (
     DegenerateLabelWarning,
     available_strategies,
@@ -15,8 +21,12 @@ from skthresh.strategies import (
 __all__ = [
     "DegenerateLabelWarning",
     "FBeta",
+    "PrecisionAtRecall",
+    "RecallAtPrecision",
     "ScoreSummary",
     "SurrogateThresholdClassifier",
+    "UnreachableFloorWarning",
+    "Utility",
     "apply_thresholds",
     "available_strategies",
     "learn_thresholds",

@@ -28,7 +28,7 @@ from sklearn.utils.validation import (
 
 from skthresh._scores import RESPONSE_METHODS, resolve_response_method, score_matrix
 from skthresh._validation import check_indicator
-from skthresh.metrics import FBeta, check_metric
+from skthresh.metrics import FBeta, UnreachableFloorWarning, check_metric
 from skthresh.strategies import BaseThresholdStrategy, DegenerateLabelWarning
 from skthresh.strategies._registry import configure_strategy
 from skthresh.utils._sklearn_compat import (
@@ -75,12 +75,15 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         How thresholds are learned: a registered name (see
         :func:`skthresh.strategies.available_strategies`) or a strategy
         object, which is cloned.
-    metric : str, FBeta or callable, default="f1_micro"
+    metric : str, metric object or callable, default="f1_micro"
         Metric the thresholds maximize, and the one :meth:`score` reports:
         ``"f1_micro"``, ``"f1_macro"``, ``"f1_samples"``, ``"f<beta>_<average>"``
-        or a :class:`~skthresh.metrics.FBeta`; with the search strategies
-        (``"coordinate"``, ``"global"``, ``"heuristic"``) also a callable
-        ``metric(Y_true, Y_pred) -> float`` on 0/1 matrices.
+        or a :class:`~skthresh.metrics.FBeta`; an operating point,
+        :class:`~skthresh.metrics.RecallAtPrecision` (``score`` is then the
+        recall achieved), :class:`~skthresh.metrics.PrecisionAtRecall` or
+        :class:`~skthresh.metrics.Utility`, or their names such as
+        ``"recall@precision=0.9"``; with the search strategies also a
+        callable ``metric(Y_true, Y_pred) -> float`` on 0/1 matrices.
     slope : float, default=None
         Slope of the surrogate sigmoid, for strategies that have one. None
         keeps the strategy's own value (50 for ``"surrogate"``).
@@ -153,6 +156,12 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     n_iter_ : int
         Iterations run by the strategy (``strategy_.n_iter_``); 1 for
         strategies that do not iterate.
+    constraint_met_ : ndarray of bool of shape (n_labels,) or bool
+        Only for a metric with a floor: whether it held on the tuning data,
+        per label (``average="label"``) or pooled (``"micro"``).
+    unreachable_labels_ : ndarray of int
+        Only for a metric with a floor: the labels that no threshold brings
+        to it on the tuning data; they predict nothing.
     n_features_in_ : int
         Number of features seen during fit, when the input has a shape.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -194,7 +203,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     _parameter_constraints: dict = {
         "base_estimator": [HasMethods(["fit"])],
         "strategy": [str, BaseThresholdStrategy],
-        "metric": [str, FBeta, callable],
+        "metric": [str, HasMethods(["from_counts", "score"]), callable],
         "slope": [Interval(Real, 0, None, closed="neither"), None],
         "learning_rate": [Interval(Real, 0, None, closed="neither"), None],
         "max_iter": [Interval(Integral, 1, None, closed="left"), None],
@@ -466,6 +475,10 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Y_val, scores, self.metric, min_positives=self.min_positives
         )
         self.n_iter_ = getattr(self.strategy_, "n_iter_", 1)
+        for name in ("constraint_met_", "unreachable_labels_"):  # floors only
+            vars(self).pop(name, None)
+            if getattr(self.strategy_, name, None) is not None:
+                setattr(self, name, getattr(self.strategy_, name))
         self._say(f"{label} thresholds learned in {_since(tick)}")
 
         if not frozen:
@@ -527,9 +540,10 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             )
             tick = time.perf_counter()
             with warnings.catch_warnings():
-                # Small folds often leave a label without positives; the
-                # pooled fit above already warns about the labels concerned.
-                warnings.simplefilter("ignore", DegenerateLabelWarning)
+                # Small folds often leave a label without positives (or short
+                # of a floor); the pooled fit above already warns about them.
+                for category in (DegenerateLabelWarning, UnreachableFloorWarning):
+                    warnings.simplefilter("ignore", category)
                 theta = strategy.optimize(
                     Y[test], scores, metric, min_positives=self.min_positives
                 )

@@ -302,13 +302,16 @@ def _metric(name):
     try:
         return check_metric(name)
     except ValueError as exc:
-        if re.fullmatch(r"f\d+(?:\.\d+)?_(?:micro|macro|samples)", name):
-            raise InputError("--metric", _lower_first(str(exc))) from exc  # beta
+        if re.fullmatch(r"f\d+(?:\.\d+)?_(?:micro|macro|samples)", name) or re.match(
+            r"(?:recall|precision)@|utility\b", name
+        ):  # a known form with a bad value: the library's message says which
+            raise InputError("--metric", _lower_first(str(exc))) from exc
         raise InputError(
             "--metric",
             f"unknown metric {name!r}{_did_you_mean(name, _metric_names(name))}; "
-            "use f1_micro, f1_macro, f1_samples or f<beta>_<average> such as "
-            "f2_micro or f0.5_macro.",
+            "use f1_micro, f1_macro, f1_samples, f<beta>_<average> such as "
+            "f2_micro or f0.5_macro, recall@precision=0.9, precision@recall=0.8 "
+            "or utility:tp=1,fp=-5,fn=0,tn=0.",
         ) from exc
 
 
@@ -380,16 +383,20 @@ def _check_params_used(names, valids, requested):
         raise InputError(option, problem)
 
 
-def _strategy_names(text):
+def _strategy_names(text, metric):
     from skthresh._compare import BASELINE, baseline_first
+    from skthresh.metrics import FBeta
     from skthresh.strategies._registry import available_strategies
 
     registered = available_strategies()
+    if not isinstance(metric, FBeta):
+        # An operating point: by default, the strategies that can learn it.
+        registered = available_strategies("operating_points")
     if text is None:
         names = registered
     else:
         names = list(dict.fromkeys(n.strip() for n in text.split(",") if n.strip()))
-        unknown = [n for n in names if n not in registered]
+        unknown = [n for n in names if n not in available_strategies()]
         if unknown or not names:
             raise _unknown_strategies(unknown, "--strategies")
     return baseline_first([BASELINE, *names] if BASELINE in registered else names)
@@ -439,6 +446,7 @@ def _running(name):
 
 def _cmd_fit(args):
     from skthresh._compare import compare_strategies
+    from skthresh._floor_report import floor_held, floor_held_text
     from skthresh._io import check_output_path, thresholds_document, write_json
     from skthresh.strategies._registry import configure_strategy
 
@@ -473,10 +481,13 @@ def _cmd_fit(args):
         labels=names,
         n_samples=S.shape[0],
     )
+    held = floor_held(run, names or [str(j) for j in range(thresholds.size)])
+    document.update(held)
     write_json(args.out, document)
     print(
         f"{args.out}: {thresholds.size} thresholds by {args.strategy!r} in "
         f"{seconds:.2f}s; {metric.name} {objective:.4f} on the tuning data"
+        + floor_held_text(held)
     )
     return 0
 
@@ -509,10 +520,12 @@ def _cmd_evaluate(args):
     _check_n_labels(S, args.scores, document, args.thresholds)
     names = _merge_names(document["labels"], args.thresholds, names, args.scores)
     thresholds = document["thresholds"]
-    report = multilabel_report(Y, apply_thresholds(S, thresholds))
+    decisions = apply_thresholds(S, thresholds)
+    report = multilabel_report(Y, decisions)
+    names = names or [str(j) for j in range(S.shape[1])]
+    floor = _evaluate_floor(args, document, Y, decisions)
     summary = {avg: report[avg] for avg in ("micro", "macro", "samples")}
     per_label = report["per_label"]
-    names = names or [str(j) for j in range(S.shape[1])]
     rows = [
         {
             "label": names[j],
@@ -527,6 +540,8 @@ def _cmd_evaluate(args):
         out = {"n_samples": S.shape[0], "n_labels": S.shape[1], **summary}
         if args.per_label:
             out["per_label"] = rows
+        if floor is not None:
+            out["operating_point"] = floor
         print(json.dumps(out, indent=2))
         return 0
     print(
@@ -548,15 +563,42 @@ def _cmd_evaluate(args):
             for r in rows
         ]
         print("\n".join(format_table(header, table, align="lrrrrrr")))
+    if floor is not None:
+        from skthresh._floor_report import floor_lines
+
+        print()
+        print("\n".join(floor_lines(floor, names, thresholds)))
     return 0
+
+
+def _evaluate_floor(args, document, Y, decisions):
+    """The floor report of ``evaluate``, for a metric with a floor, or None.
+
+    The metric is ``--metric``, else the one the thresholds file records;
+    a recorded name this version does not know (or none) gives no report.
+    """
+    from skthresh._floor_report import floor_of, floor_report
+    from skthresh.metrics import check_metric
+
+    if args.metric is not None:
+        metric = _metric(args.metric)
+    else:
+        try:
+            metric = check_metric(document.get("metric"))
+        except ValueError:
+            return None
+    if floor_of(metric) is None:
+        return None
+    return floor_report(Y, decisions, metric)
 
 
 def _cmd_compare(args):
     from skthresh._compare import compare_strategies
+    from skthresh._floor_report import floor_scorer
     from skthresh._io import InputError
 
     metric = _metric(args.metric)
-    names = _strategy_names(args.strategies)
+    names = _strategy_names(args.strategies, metric)
     strategies = _make_strategies(names, _requested_params(args, qualified=True), args)
     if (args.test_scores is None) != (args.test_labels is None):
         missing = "--test-labels" if args.test_labels is None else "--test-scores"
@@ -577,11 +619,22 @@ def _cmd_compare(args):
         _merge_names(names_val, args.scores, names_t, args.test_scores)
 
     rows = []
+    scorers = {metric.name: metric.score}
+    check = floor_scorer(metric)
+    if check is not None:
+        scorers[check[0]] = check[1]
 
     def add_row(result):
         row = {"strategy": result["strategy"]}
         row["tuning"] = result["tuning"][metric.name]
         row["test"] = None if S_t is None else result["test"][metric.name]
+        if check is not None:
+            test = None if S_t is None else result["test"][check[0]]
+            row["floor"] = {
+                "measure": check[0],
+                "tuning": result["tuning"][check[0]],
+                "test": test,
+            }
         row["seconds"] = result["seconds"]
         row["gain_pts"] = 100 * result["gain"][metric.name]
         rows.append(row)
@@ -598,7 +651,7 @@ def _cmd_compare(args):
         Y_t,
         S_t,
         strategies,
-        scorers={metric.name: metric.score},
+        scorers=scorers,
         metric=metric,
         guard=_running,
         on_row=add_row,
@@ -619,12 +672,15 @@ def _print_comparison(rows, metric_name, judged):
     from skthresh._compare import format_table
 
     has_test = judged == "test"
+    check = rows[0].get("floor", {}).get("measure")
     header = ["strategy", f"tuning {metric_name}"]
     header += [f"test {metric_name}"] if has_test else []
+    header += [f"{judged} {check}"] if check else []
     table = []
     for row in rows:
         cells = [row["strategy"], f"{row['tuning']:.4f}"]
         cells += [f"{row['test']:.4f}"] if has_test else []
+        cells += [f"{row['floor'][judged]:.4f}"] if check else []
         table.append([*cells, f"{row['gain_pts']:+.2f}", f"{row['seconds']:.2f}"])
     header += ["gain (pts)", "time (s)"]
     print("\n".join(format_table(header, table, align="l" + "r" * (len(header) - 1))))

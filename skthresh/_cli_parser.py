@@ -16,6 +16,14 @@ _OUTPUTS = (
     "keeps its permissions; a symbolic link is written through to its target. "
     "An output that is one of the inputs is refused."
 )
+_METRICS = (
+    "f1_micro (default), f1_macro, f1_samples or f<beta>_<average> such as "
+    "f2_micro; an operating point, the best recall at a precision floor "
+    "recall@precision=0.9 (per label; add :micro to pool the labels, "
+    ":confidence=0.95 to meet the floor on a lower confidence bound) or the "
+    "reverse, precision@recall=0.8; or a linear utility "
+    "utility:tp=1,fp=-5,fn=0,tn=0"
+)
 _MAIN_EPILOG = """\
 typical session:
   skthresh fit --scores val_scores.npy --labels val_labels.npy --out thr.json
@@ -135,8 +143,7 @@ def _add_strategy_options(parser, *, compare):
         "--metric",
         default="f1_micro",
         metavar="NAME",
-        help="metric to maximize: f1_micro (default), f1_macro, f1_samples or "
-        "f<beta>_<average> such as f2_micro",
+        help=f"metric to maximize: {_METRICS}",
     )
     parser.add_argument(
         "--slope", type=float, metavar="X", help=f"surrogate slope, passed {where}"
@@ -256,6 +263,10 @@ def _add_evaluate(sub):
             "Score the decisions of a thresholds file on labelled samples: "
             "micro-, macro- and samples-averaged F1, precision and recall "
             "(0 where undefined, as scikit-learn's zero_division=0).",
+            "Thresholds learned for an operating point (--metric "
+            "recall@precision=0.9 in 'skthresh fit') are also checked against "
+            "its floor: each label's precision and recall and whether it meets "
+            "the floor (the pooled precision for :micro).",
             _FORMATS,
         ),
         epilog=(
@@ -270,6 +281,13 @@ def _add_evaluate(sub):
         required=True,
         metavar="FILE",
         help="thresholds file written by 'skthresh fit'",
+    )
+    evaluate.add_argument(
+        "--metric",
+        metavar="NAME",
+        help="metric to report besides F1, precision and recall (default: the "
+        "one the thresholds file records); with a floor, such as "
+        "recall@precision=0.9, each label's precision and recall against it",
     )
     evaluate.add_argument(
         "--per-label", action="store_true", help="also print a table per label"

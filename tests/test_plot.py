@@ -18,6 +18,7 @@ from skthresh import SurrogateThresholdClassifier, learn_thresholds
 from skthresh.datasets import load_yeast, make_tagging_scores
 from skthresh.metrics import FBeta
 from skthresh.plot import (
+    OperatingPointDisplay,
     OptimizationHistoryDisplay,
     ThresholdCurveDisplay,
     ThresholdsVsFrequencyDisplay,
@@ -26,6 +27,7 @@ from skthresh.strategies import DefaultThreshold, GlobalThreshold, SurrogateThre
 
 ROOT = Path(__file__).resolve().parents[1]
 DISPLAYS = [
+    OperatingPointDisplay,
     OptimizationHistoryDisplay,
     ThresholdCurveDisplay,
     ThresholdsVsFrequencyDisplay,
@@ -415,6 +417,141 @@ def test_frequency_errors(tuning, yeast_clf):
         ThresholdsVsFrequencyDisplay.from_estimator(clf, X_test, Y_test[:, :3])
 
 
+# OperatingPointDisplay ------------------------------------------------------
+
+
+def _precision_recall(y, decisions):
+    """sklearn's precision and recall, NaN where undefined."""
+    return (
+        sklearn.metrics.precision_score(y, decisions, zero_division=np.nan),
+        sklearn.metrics.recall_score(y, decisions, zero_division=np.nan),
+    )
+
+
+@pytest.mark.parametrize("label", [0, 3, 5, None])
+def test_operating_point_curves_equal_sklearn(tuning, label):
+    Y, S = tuning
+    display = OperatingPointDisplay.from_predictions(Y, S, label=label)
+    y, s = (Y.ravel(), S.ravel()) if label is None else (Y[:, label], S[:, label])
+    assert_array_equal(display.grid, np.unique(s))
+    ks = list(range(0, display.grid.size, 5)) + [display.grid.size - 1]
+    for k in ks:
+        expected = _precision_recall(y, s > display.grid[k])
+        actual = (display.precision[k], display.recall[k])
+        assert_allclose(actual, expected, atol=1e-12, equal_nan=True)
+    # Above every score nothing is predicted: precision undefined (not drawn).
+    assert np.isnan(display.precision[-1])
+    if label == 5:  # no positive: recall undefined everywhere
+        assert np.isnan(display.recall).all()
+
+
+def test_operating_point_marks_the_floor_and_the_learned_threshold(tuning):
+    Y, S = tuning
+    thresholds = np.full(S.shape[1], 0.4)
+    thresholds[2] = 0.55
+    display = OperatingPointDisplay.from_predictions(
+        Y,
+        S,
+        label=2,
+        thresholds=thresholds,
+        metric="recall@precision=0.75",
+        name="tagger",
+    )
+    expected = _precision_recall(Y[:, 2], S[:, 2] > 0.55)
+    assert_allclose(display.operating_point, expected)
+    assert display.floor == 0.75 and display.floor_measure == "precision"
+    assert display.floor_line_.get_ydata()[0] == 0.75
+    assert "precision floor 0.75" in display.floor_line_.get_label()
+    assert display.learned_line_.get_xdata()[0] == 0.55
+    markers = display.operating_markers_
+    assert [m.get_ydata()[0] for m in markers] == pytest.approx(list(expected))
+    assert [m.get_xdata()[0] for m in markers] == [0.55, 0.55]
+    assert display.line_.get_label() == "tagger: precision"
+    assert display.recall_line_.get_label() == "tagger: recall"
+    assert display.default_line_.get_xdata()[0] == 0.5
+    assert display.ax_.get_xlabel() == "threshold of label 2"
+    # A recall floor bounds the recall curve.
+    display = OperatingPointDisplay.from_predictions(
+        Y, S, label=2, metric="precision@recall=0.6"
+    )
+    assert display.floor_measure == "recall" and display.floor == 0.6
+    assert display.operating_markers_ == [] and display.learned_line_ is None
+    # An F-measure has no floor.
+    display = OperatingPointDisplay.from_predictions(Y, S, metric="f1_micro")
+    assert display.floor is None and display.floor_line_ is None
+
+
+def test_operating_point_pooled_marks_micro_precision_and_recall(tuning):
+    Y, S = tuning
+    thresholds = np.linspace(0.3, 0.6, S.shape[1])
+    display = OperatingPointDisplay.from_predictions(Y, S, thresholds=thresholds)
+    expected = (
+        sklearn.metrics.precision_score(Y, S > thresholds, average="micro"),
+        sklearn.metrics.recall_score(Y, S > thresholds, average="micro"),
+    )
+    assert_allclose(display.operating_point, expected)
+    assert [line.get_ydata()[0] for line in display.operating_markers_] == (
+        pytest.approx(list(expected))
+    )
+    assert_array_equal(display.learned_line_.get_xdata(), thresholds)
+    assert display.ylabel == "micro precision and recall"
+
+
+def test_operating_point_of_a_label_that_predicts_nothing(tuning):
+    Y, S = tuning
+    thresholds = np.full(S.shape[1], S.max())
+    display = OperatingPointDisplay.from_predictions(
+        Y, S, label=0, thresholds=thresholds
+    )
+    precision, recall = display.operating_point
+    assert np.isnan(precision) and recall == 0.0
+    # No marker text for the undefined precision; the recall's says 0.
+    texts = [text.get_text() for text in display.ax_.texts]
+    assert texts == ["R 0.000"]
+
+
+def test_operating_point_max_points_keeps_exact_values(tuning):
+    Y, S = tuning
+    full = OperatingPointDisplay.from_predictions(Y, S, max_points=None)
+    few = OperatingPointDisplay.from_predictions(Y, S, max_points=30)
+    assert few.grid.size <= 30
+    where = np.searchsorted(full.grid, few.grid)
+    assert_array_equal(full.grid[where], few.grid)
+    assert_array_equal(full.precision[where], few.precision)
+    assert_array_equal(full.recall[where], few.recall)
+
+
+def test_operating_point_from_estimator(yeast_clf):
+    clf, X_test, Y_test, _ = yeast_clf
+    display = OperatingPointDisplay.from_estimator(clf, X_test, Y_test, label=1)
+    scores = clf.decision_scores(X_test)[:, 1]
+    expected = _precision_recall(Y_test[:, 1], scores > clf.thresholds_[1])
+    assert_allclose(display.operating_point, expected)
+    assert display.floor is None  # the classifier's metric is f1_micro
+    assert display.default_threshold == 0.5
+
+
+def test_operating_point_errors(tuning, yeast_clf):
+    Y, S = tuning
+    with pytest.raises(ValueError, match="label must be None or an integer"):
+        OperatingPointDisplay.from_predictions(Y, S, label=6)
+    with pytest.raises(ValueError, match="max_points must be None or an integer"):
+        OperatingPointDisplay.from_predictions(Y, S, max_points=1)
+    with pytest.raises(ValueError, match="metric"):
+        OperatingPointDisplay.from_predictions(Y, S, metric="recall@nothing")
+    with pytest.raises(ValueError, match="same non-zero length"):
+        OperatingPointDisplay(grid=[0.1, 0.2], precision=[1.0], recall=[0.5]).plot()
+    with pytest.raises(ValueError, match="floor_measure must be"):
+        OperatingPointDisplay(
+            grid=[0.1], precision=[1.0], recall=[0.5], floor=0.5, floor_measure="f1"
+        ).plot()
+    clf, X_test, Y_test, _ = yeast_clf
+    with pytest.raises(TypeError, match="SurrogateThresholdClassifier"):
+        OperatingPointDisplay.from_estimator(clf.estimator_, X_test, Y_test)
+    with pytest.raises(ValueError, match="X has 200 sample"):
+        OperatingPointDisplay.from_estimator(clf, X_test, Y_test[:10])
+
+
 # Legends -------------------------------------------------------------------
 
 
@@ -440,6 +577,12 @@ FIGURES = {
     ),
     "frequency": lambda Y, S, t, _: ThresholdsVsFrequencyDisplay.from_predictions(
         Y, S, thresholds=t, xscale="log"
+    ),
+    "operating_point": lambda Y, S, t, _: OperatingPointDisplay.from_predictions(
+        Y, S, thresholds=t, label=4, metric="recall@precision=0.8"
+    ),
+    "operating_point_micro": lambda Y, S, t, _: OperatingPointDisplay.from_predictions(
+        Y, S, thresholds=t, metric="recall@precision=0.8:micro"
     ),
 }
 
@@ -488,6 +631,7 @@ def test_legend_covers_no_curve(typical, figure, size):
             Y, S, thresholds=0.5
         ),
         lambda Y, S: OptimizationHistoryDisplay.from_history({"objective": [1.0]}),
+        lambda Y, S: OperatingPointDisplay.from_predictions(Y, S, label=0),
     ],
 )
 def test_missing_matplotlib_says_how_to_install(tuning, monkeypatch, call):

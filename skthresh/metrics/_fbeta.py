@@ -107,7 +107,7 @@ class FBeta:
 
     See Also
     --------
-    check_metric : Turn a metric name into an :class:`FBeta`.
+    check_metric : Turn a metric name into a metric object.
     fbeta_score : The score of a decision matrix.
 
     Examples
@@ -207,44 +207,6 @@ class FBeta:
         axis = 1 if self.average == "samples" else 0
         tp, pp, pos = _multilabel_counts(Y_true, Y_pred, axis=axis)
         return float(self.from_counts(tp, pp, pos))
-
-
-def check_metric(metric):
-    """Turn a metric specification into an :class:`FBeta`.
-
-    Parameters
-    ----------
-    metric : str or FBeta
-        ``"f1_micro"``, ``"f1_macro"``, ``"f1_samples"``, or ``f<beta>_<average>``
-        with another beta (``"f2_micro"``, ``"f0.5_macro"``), or an
-        :class:`FBeta` instance, returned unchanged.
-
-    Returns
-    -------
-    metric : FBeta
-
-    Raises
-    ------
-    ValueError
-        If the name is not understood.
-
-    Examples
-    --------
-    >>> from skthresh.metrics import check_metric
-    >>> check_metric("f2_macro")
-    FBeta(beta=2, average='macro', zero_division=0)
-    """
-    if isinstance(metric, FBeta):
-        return metric
-    if isinstance(metric, str):
-        match = _NAME_RE.match(metric)
-        if match:
-            return FBeta(float(match["beta"]), match["average"])
-    raise ValueError(
-        "metric must be 'f1_micro', 'f1_macro', 'f1_samples', a name "
-        "'f<beta>_<average>' such as 'f2_micro', or an FBeta instance; got "
-        f"metric={metric!r}."
-    )
 
 
 def _as_binary_matrix(Y, name):

@@ -10,9 +10,10 @@ from sklearn.base import BaseEstimator, clone
 
 from skthresh._summary import ScoreSummary
 from skthresh._validation import check_thresholds, check_tuning_data, listed
-from skthresh.metrics import check_metric
+from skthresh.metrics import Utility, check_metric
 from skthresh.strategies._callable import is_callable_metric
 from skthresh.strategies._catalog import names_where
+from skthresh.strategies._operating import is_operating_metric, warn_unreachable
 from skthresh.strategies._tuning_data import DenseData, SummaryData
 from skthresh.utils._sklearn_compat import check_parameters
 
@@ -87,6 +88,20 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
         chunked and Dask inputs; :meth:`optimize` then summarizes matrices
         first for those metrics, so that every input gives the same
         thresholds.
+    ``_optimize_operating_point(summary, metric, trusted)`` (optional)
+        For an operating-point metric (a
+        :class:`~skthresh.metrics.RecallAtPrecision`,
+        :class:`~skthresh.metrics.PrecisionAtRecall` or
+        :class:`~skthresh.metrics.Utility`), written by the strategies that
+        declare ``_accepts_operating_points``: an ``OperatingPoint`` (see
+        ``strategies/_operating.py``) learned from a
+        :class:`~skthresh.ScoreSummary` (matrices are summarized first, so
+        every input gives the same thresholds). ``trusted`` marks the
+        labels with at least ``min_positives`` positives; the others must
+        predict nothing. Labels are not held at a shared threshold for
+        these metrics: a floor is each label's own promise (a shared
+        threshold need not keep it), and a utility states the cost of
+        every decision, so each label gets its exact optimum.
     ``_input_for(metric)`` (optional)
         Which input the strategy wants for ``metric``: ``"summary"``,
         ``"arrays"`` (it needs the matrix) or ``"any"`` (it runs on a
@@ -108,6 +123,15 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
         array) stay in the hooks.
     ``_accepts_callable_metric`` : bool, default=False
         Whether ``metric`` may be a callable ``metric(Y_true, Y_pred)``.
+    ``_accepts_operating_points`` : bool, default=False
+        Whether ``metric`` may be an operating-point metric (a precision or
+        recall floor, or a utility); such a strategy writes
+        ``_optimize_operating_point``. The others refuse those metrics with
+        a ``ValueError`` that names the strategies that accept them. After
+        a floor metric, the strategy has ``constraint_met_`` (whether the
+        floor, or its confidence bound, held on the tuning data: a bool per
+        label for ``average="label"``, one bool for ``"micro"``) and
+        ``unreachable_labels_`` (the labels no cut brings to the floor).
     ``_threshold_kind`` : {"per_label", "shared", "fixed"}, default="per_label"
         What the strategy learns. For ``"per_label"``, labels with no
         positive or no negative tuning sample (and labels with fewer than
@@ -152,6 +176,7 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
 
     _parameter_constraints: dict = {}
     _accepts_callable_metric = False
+    _accepts_operating_points = False
     _threshold_kind = "per_label"
     _per_label_params = ()
     _brute_force_tolerance = 0.0
@@ -200,6 +225,13 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
                 )
         else:
             metric = check_metric(metric)
+            if is_operating_metric(metric) and not self._accepts_operating_points:
+                raise ValueError(
+                    f"{type(self).__name__} cannot optimize metric={metric.name!r}: "
+                    "precision and recall floors and utilities need a strategy "
+                    "that searches each label's count curve for them. Strategies "
+                    f"that do: {_quoted(names_where(_accepts_operating))}."
+                )
         if (
             not isinstance(min_positives, numbers.Integral)
             or isinstance(min_positives, bool)
@@ -209,12 +241,14 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
                 "min_positives must be an integer >= 0; got "
                 f"min_positives={min_positives!r}."
             )
+        if isinstance(Y, ScoreSummary) and scores is not None:
+            raise ValueError(
+                "Pass either a ScoreSummary (and scores=None) or Y and scores; "
+                "got both."
+            )
+        if is_operating_metric(metric):
+            return self._fit_operating_point(Y, scores, metric, min_positives)
         if isinstance(Y, ScoreSummary):
-            if scores is not None:
-                raise ValueError(
-                    "Pass either a ScoreSummary (and scores=None) or Y and scores; "
-                    "got both."
-                )
             self._check_summary_support(metric)
             data = SummaryData(Y)
         else:
@@ -252,6 +286,8 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
 
     def _input_for(self, metric):
         """``"summary"``, ``"arrays"`` or ``"any"``; see the class docstring."""
+        if is_operating_metric(metric):
+            return "summary" if self._accepts_operating_points else "arrays"
         if (
             not self._runs_on_summary()
             or is_callable_metric(metric)
@@ -274,6 +310,36 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
                 "ScoreSummary. Strategies that can: "
                 f"{_quoted(names_where(lambda cls: cls._runs_on_summary()))}."
             )
+
+    def _fit_operating_point(self, Y, scores, metric, min_positives):
+        """Thresholds for an operating-point metric, from a summary."""
+        if isinstance(Y, ScoreSummary):
+            summary = Y
+        else:
+            Y, S = check_tuning_data(Y, scores)
+            summary = ScoreSummary._of_validated(Y, S, self._verbosity())
+        trusted = np.ones(summary.n_labels, dtype=bool)
+        if isinstance(metric, Utility):
+            metric.gains(summary.n_labels)  # per-label gains: one per label
+        else:
+            trusted = summary.pos >= min_positives
+        result = self._optimize_operating_point(summary, metric, trusted)
+        thresholds = self._checked(result.thresholds, summary.n_labels)
+        self.objective_ = result.objective
+        if not isinstance(metric, Utility):
+            self.constraint_met_ = result.constraint_met
+            self.unreachable_labels_ = np.asarray(result.unreachable, dtype=np.int64)
+            untrusted = np.flatnonzero(~trusted & (summary.pos > 0))
+            warn_unreachable(
+                metric, result, untrusted, shared=self._threshold_kind == "shared"
+            )
+        return thresholds
+
+    def _optimize_operating_point(self, summary, metric, trusted):
+        """Return an ``OperatingPoint``; see the class docstring."""
+        raise NotImplementedError(
+            f"{type(self).__name__} does not optimize operating-point metrics."
+        )
 
     def _checked(self, thresholds, n_labels):
         """A strategy's result, checked."""
@@ -358,6 +424,10 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
 
 def _accepts_callables(cls):
     return cls._accepts_callable_metric
+
+
+def _accepts_operating(cls):
+    return cls._accepts_operating_points
 
 
 def _quoted(names):

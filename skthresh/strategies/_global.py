@@ -2,8 +2,15 @@
 
 import numpy as np
 
+from skthresh.metrics import Utility
 from skthresh.strategies._base import BaseThresholdStrategy
 from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
+from skthresh.strategies._operating import (
+    best_label_cuts,
+    candidate_cuts,
+    is_operating_metric,
+)
+from skthresh.strategies._operating_shared import shared_operating_point
 from skthresh.strategies._shared import (
     best_shared_threshold,
     best_shared_threshold_summary,
@@ -20,10 +27,25 @@ class GlobalThreshold(BaseThresholdStrategy):
     samples F-beta alike. The threshold returned is the midpoint between the
     two scores around the best cut.
 
+    For an operating-point metric (a precision or recall floor, or a
+    utility), the sweep is the same: every distinct score is a candidate,
+    and the objective and the number of labels whose floor fails are
+    cumulative sums. Per label (``average="label"``), the floor must hold
+    for every label that can reach it, a label predicting nothing counting
+    as holding a precision floor and failing a recall floor; pooled
+    (``"micro"``), on the pooled counts. Ties go to the best recall for a
+    precision objective, then to the highest threshold.
+
     Attributes
     ----------
     objective_ : float
         Metric value of the returned threshold on the tuning data.
+    constraint_met_ : ndarray of bool of shape (n_labels,) or bool
+        After a floor metric: whether the floor (or its confidence bound)
+        held on the tuning data, per label or pooled.
+    unreachable_labels_ : ndarray of int
+        After a floor metric: the labels that no cut of their own brings to
+        the floor (they keep the shared threshold).
 
     See Also
     --------
@@ -40,6 +62,7 @@ class GlobalThreshold(BaseThresholdStrategy):
 
     _parameter_constraints = {}
     _accepts_callable_metric = True
+    _accepts_operating_points = True
     _brute_force_tolerance = 0.4
     # Every label gets the shared threshold already, rare ones included.
     _threshold_kind = "shared"
@@ -57,9 +80,28 @@ class GlobalThreshold(BaseThresholdStrategy):
     def _input_for(self, metric):
         # Micro: the same cut from the matrix, without sorting anything.
         kind = super()._input_for(metric)
+        if is_operating_metric(metric):
+            return kind
         return "any" if kind == "summary" and metric.average == "micro" else kind
 
     def _optimize_summary(self, summary, metric):
         threshold, _ = best_shared_threshold_summary(summary, metric)
         self.objective_ = summary.score(metric, np.full(summary.n_labels, threshold))
         return np.full(summary.n_labels, threshold)
+
+    def _optimize_operating_point(self, summary, metric, trusted):
+        reachable = np.ones(summary.n_labels, dtype=bool)
+        unreachable = None
+        if not isinstance(metric, Utility):
+            if metric.average == "label":
+                cuts = candidate_cuts(summary, metric)
+                _, _, reachable = best_label_cuts(cuts, metric, trusted)
+                unreachable = np.flatnonzero(~reachable)
+            else:
+                unreachable = np.array([], dtype=np.int64)
+        result = shared_operating_point(summary, metric, reachable, trusted)
+        if unreachable is not None:
+            if metric.average == "micro" and not result.constraint_met:
+                unreachable = np.arange(summary.n_labels)
+            result.unreachable = unreachable
+        return result

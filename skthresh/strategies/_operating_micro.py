@@ -1,0 +1,207 @@
+"""Pooled (micro) floors: one cut per label under a constraint on summed counts."""
+
+# Choosing one cut per label to maximize a sum subject to another sum is a
+# multiple-choice knapsack problem, solved by a Lagrangian sweep, a greedy
+# completion and a repair step; see ``maximize_pooled`` for the guarantee.
+
+import numpy as np
+
+from skthresh.metrics import RecallAtPrecision
+from skthresh.strategies._operating import OperatingPoint
+
+_BISECTIONS = 64
+_REPAIRS = 200
+
+
+def _segment_best(values, tiebreak, cuts):
+    """Per label, the first index of the highest ``values``, ties: highest tiebreak.
+
+    Cuts are by decreasing threshold, so remaining ties go to the highest one.
+    """
+    first, label = cuts.start[:-1], cuts.label
+    at = values == np.maximum.reduceat(values, first)[label]
+    second = np.where(at, tiebreak, -np.inf)
+    at &= second == np.maximum.reduceat(second, first)[label]
+    index = np.arange(values.size)
+    return np.minimum.reduceat(np.where(at, index, values.size), first)
+
+
+def maximize_pooled(cuts, a, b, target):
+    """One cut per label: maximize ``sum(a)`` subject to ``sum(b) >= target``.
+
+    Parameters
+    ----------
+    cuts : Cuts
+        The candidate cuts (``label`` and ``start`` are used).
+    a, b : ndarray of float64 of shape (n_cuts,)
+        Objective and constraint terms of every cut.
+    target : float
+
+    Returns
+    -------
+    choice : ndarray of int of shape (n_labels,)
+        The chosen cut of each label.
+    feasible : bool
+        Whether ``sum(b[choice]) >= target``; when no choice is, the choice
+        with the largest ``sum(b)`` is returned.
+    bound : float
+        An upper bound of ``sum(a)`` over all feasible choices (the
+        Lagrangian dual value), ``inf`` when infeasible.
+
+    Notes
+    -----
+    For any ``lambda >= 0``, ``D(lambda) = sum_j max_c (a + lambda * b) -
+    lambda * target`` bounds every feasible ``sum(a)`` from above (weak
+    duality). The bisection brackets the critical ``lambda*`` between a
+    value whose per-label maximizers are feasible and one whose are not;
+    the two choices differ in a few labels, all of whose moves have the
+    ratio ``-delta_a / delta_b`` equal to ``lambda*`` up to the bracket
+    width. Taking those moves greedily while feasible, then repairing,
+    ends within ``D(lambda*) - sum(a)`` of the optimum, a gap that this
+    function returns (as ``bound``) and that the LP relaxation of the
+    knapsack limits to the gain of one label's move at ``lambda*``: at
+    most the largest single-label step of ``a`` along that label's
+    concave hull.
+    """
+    b_sum_of = lambda choice: float(b[choice].sum())  # noqa: E731
+    # Most feasible choice: the largest b of each label, ties: largest a.
+    most = _segment_best(b, a, cuts)
+    if b_sum_of(most) < target:
+        return most, False, np.inf
+    free = _segment_best(a, b, cuts)
+    if b_sum_of(free) >= target:
+        return free, True, float(a[free].sum())
+    lo, hi = 0.0, 1.0
+    while b_sum_of(_segment_best(a + hi * b, b, cuts)) < target:
+        hi *= 2.0
+        if hi > 1e300:  # pragma: no cover - b spans more than floats do
+            break
+    for _ in range(_BISECTIONS):
+        mid = lo + (hi - lo) / 2.0
+        if mid in (lo, hi):
+            break
+        if b_sum_of(_segment_best(a + mid * b, b, cuts)) >= target:
+            hi = mid
+        else:
+            lo = mid
+    choice = _segment_best(a + hi * b, b, cuts)
+    tempting = _segment_best(a + lo * b, b, cuts)
+    bound = min(_dual(a, b, target, hi, cuts), _dual(a, b, target, lo, cuts))
+    # Greedy completion: moves towards the infeasible side, best ratio first.
+    moved = np.flatnonzero(choice != tempting)
+    gain = a[tempting[moved]] - a[choice[moved]]
+    cost = b[choice[moved]] - b[tempting[moved]]
+    ratio = np.divide(gain, cost, out=np.full(gain.shape, np.inf), where=cost > 0)
+    slack = b_sum_of(choice) - target
+    for k in np.argsort(-ratio, kind="stable"):
+        if gain[k] > 0 and cost[k] <= slack:
+            choice[moved[k]] = tempting[moved[k]]
+            slack -= cost[k]
+    choice = _repair(cuts, a, b, target, choice)
+    return choice, True, bound
+
+
+def _dual(a, b, target, lam, cuts):
+    best = _segment_best(a + lam * b, b, cuts)
+    return float((a[best] + lam * b[best]).sum() - lam * target)
+
+
+def _repair(cuts, a, b, target, choice):
+    """Give the slack to the one label move that gains most, while one does."""
+    label = cuts.label
+    for _ in range(_REPAIRS):
+        slack = float(b[choice].sum()) - target
+        # A cut is affordable when it costs at most the slack more than the
+        # label's current cut.
+        affordable = b >= b[choice][label] - slack
+        value = np.where(affordable, a, -np.inf)
+        best = _segment_best(value, b, cuts)
+        gain = a[best] - a[choice]
+        j = int(np.argmax(gain))
+        if not gain[j] > 1e-12 * max(1.0, abs(float(a[choice].sum()))):
+            break
+        choice[j] = best[j]
+    return choice
+
+
+def micro_operating_point(cuts, metric):
+    """Pooled floor: see :class:`~skthresh.strategies.CoordinateAscent` Notes."""
+    tp = cuts.tp.astype(np.float64)
+    pp = cuts.pp.astype(np.float64)
+    pos_total = int(cuts.pos.sum())
+    if isinstance(metric, RecallAtPrecision):
+        choice, feasible = _recall_at_precision(cuts, metric, tp, pp)
+    else:
+        choice, feasible = _precision_at_recall(cuts, metric, tp, pp, pos_total)
+    TP, PP = int(cuts.tp[choice].sum()), int(cuts.pp[choice].sum())
+    met = bool(metric.holds(TP, PP, pos_total)) if feasible else False
+    if not met:
+        choice = cuts.start[:-1].copy()  # nothing can meet it: predict nothing
+        TP = PP = 0
+    objective = float(metric.from_counts(np.array([TP]), np.array([PP]), pos_total))
+    unreachable = np.array([], dtype=np.int64)
+    if not met:
+        unreachable = np.arange(cuts.pos.size)
+    return OperatingPoint(cuts.threshold[choice], objective, met, unreachable)
+
+
+def _recall_at_precision(cuts, metric, tp, pp):
+    """Max pooled tp subject to pooled tp >= floor * pooled pp (or its bound)."""
+    floor = metric.floor
+    pos_total = int(cuts.pos.sum())
+    for _ in range(30):
+        choice, feasible, _ = maximize_pooled(cuts, tp, tp - floor * pp, 0.0)
+        if not feasible:
+            return choice, False
+        TP, PP = int(cuts.tp[choice].sum()), int(cuts.pp[choice].sum())
+        if PP == 0:
+            # Predicting nothing has no precision: no choice that predicts
+            # something meets this working floor (the sum maximized would
+            # be positive otherwise), except with a tp of 0, which none does.
+            return choice, False
+        if metric.holds(TP, PP, pos_total):
+            return choice, True
+        # The confidence bound (or rounding) misses the floor: raise the
+        # working floor by the gap between the ratio and its bound.
+        gap = TP / PP - _lower(metric, TP, PP)
+        floor = min(1.0, max(floor + gap, float(np.nextafter(floor, 2.0))))
+    return choice, False
+
+
+def _lower(metric, k, m):
+    from skthresh.metrics._operating_points import lower_confidence_bound
+
+    if metric.confidence is None:
+        return k / m
+    return float(lower_confidence_bound(k, m, metric.confidence))
+
+
+def _precision_at_recall(cuts, metric, tp, pp, pos_total):
+    """Max pooled precision subject to pooled tp >= the least that holds."""
+    if pos_total == 0:
+        return cuts.start[:-1].copy(), False
+    # The least pooled tp whose recall (or its bound) holds: monotone in tp.
+    lo, hi = 0, pos_total
+    if not metric.holds(pos_total, 0, pos_total):
+        return cuts.start[:-1].copy(), False
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if metric.holds(mid, 0, pos_total):
+            hi = mid
+        else:
+            lo = mid + 1
+    need = float(lo)
+    # Start: the fewest predictions that reach it; then Dinkelbach steps on
+    # the precision: maximize tp - mu * pp with the same constraint.
+    choice, feasible, _ = maximize_pooled(cuts, -pp, tp, need)
+    if not feasible:
+        return choice, False
+    for _ in range(50):
+        TP, PP = float(tp[choice].sum()), float(pp[choice].sum())
+        mu = TP / PP
+        new, _, _ = maximize_pooled(cuts, tp - mu * pp, tp, need)
+        nTP, nPP = float(tp[new].sum()), float(pp[new].sum())
+        if nTP * PP <= TP * nPP:  # no better precision: done
+            break
+        choice = new
+    return choice, True
