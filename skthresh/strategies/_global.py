@@ -20,6 +20,12 @@ class GlobalThreshold(BaseThresholdStrategy):
     samples F-beta alike. The threshold returned is the midpoint between the
     two scores around the best cut.
 
+    For the samples average, the scores are read a block of rows at a
+    time: each row's scores are sorted to give the change of its sample's
+    F as each score enters, and the changes are summed above every positive
+    score (the only cuts, besides "nothing positive", that can be best), in
+    memory of one block.
+
     Attributes
     ----------
     objective_ : float
