@@ -8,6 +8,7 @@ from skthresh.strategies._shared import (
     best_shared_threshold,
     best_shared_threshold_summary,
 )
+from skthresh.strategies._shared_samples import best_samples_cut
 
 
 class GlobalThreshold(BaseThresholdStrategy):
@@ -64,6 +65,12 @@ class GlobalThreshold(BaseThresholdStrategy):
         # Micro: the same cut from the matrix, without sorting anything.
         kind = super()._input_for(metric)
         return "any" if kind == "summary" and metric.average == "micro" else kind
+
+    def _optimize_blocks(self, blocks, metric):
+        # The samples average, a block of rows at a time: the same cut.
+        threshold, _ = best_samples_cut(blocks.blocks, metric)
+        self.objective_ = blocks.score(metric, threshold)
+        return np.full(blocks.n_labels, threshold)
 
     def _optimize_summary(self, summary, metric):
         threshold, _ = best_shared_threshold_summary(summary, metric)
