@@ -62,12 +62,19 @@ class SampleProblem:
         self.n = n
         on_cpu = torch.device(device).type == "cpu"
         self.rows = max(1, (_BLOCK_ENTRIES if on_cpu else 2**24) // max(1, n_labels))
+        # On the CPU, one torch thread per block (see _map).
+        self.step_work = 0 if on_cpu else S.size
+        self.executor = None
+        if on_cpu and n > self.rows:
+            self.executor = ThreadPoolExecutor(min(4, cpu_count()))
+            weakref.finalize(self, self.executor.shutdown, wait=False)
         self.S = torch.empty((n, n_labels), dtype=torch.float32, device=device)
-        for start in range(0, n, self.rows):
-            block = transform.forward(S[start : start + self.rows])
-            self.S[start : start + self.rows] = as_tensor(
-                block.astype(np.float32), dtype=torch.float32, device=device
-            )
+
+        def fill(rows):
+            block = transform.forward(S[rows]).astype(np.float32)
+            self.S[rows] = as_tensor(block, dtype=torch.float32, device=device)
+
+        self._map(fill)
         rows, cols = np.nonzero(Y)
         self.pos_rows = torch.as_tensor(rows, device=device)
         self.pos_cols = torch.as_tensor(cols, device=device)
@@ -75,12 +82,6 @@ class SampleProblem:
         self.pos = torch.as_tensor(
             Y.sum(axis=1, dtype=np.int64), dtype=torch.float64, device=device
         )
-        # On the CPU, one torch thread per block (see _map).
-        self.step_work = 0 if on_cpu else S.size
-        self.executor = None
-        if on_cpu and n > self.rows:
-            self.executor = ThreadPoolExecutor(min(4, cpu_count()))
-            weakref.finalize(self, self.executor.shutdown, wait=False)
 
     def sample_values(self):
         """Up to 200,000 evenly spaced transformed scores, as numpy."""
@@ -96,14 +97,11 @@ class SampleProblem:
         torch = self.torch
         S = self.S[:: max(1, len(self.S) // 100_000)]
         q = torch.tensor([0.05, 0.95], device=S.device)
-        # A block of labels at a time: the quantiles sort a copy.
-        width = max(1, (32 * 2**20) // max(1, 4 * len(S)))
-        spread = torch.cat(
-            [
-                (lambda b: b[1] - b[0])(torch.quantile(S[:, j : j + width], q, dim=0))
-                for j in range(0, S.shape[1], width)
-            ]
-        )
+        if S.device.type == "cpu":
+            spread = _cpu_quantile_spreads(S, q)
+        else:
+            lo, hi = torch.quantile(S, q, dim=0)
+            spread = hi - lo
         full = self.S.max(0).values - self.S.min(0).values
         spread = torch.where(spread > 0, spread, full)
         return torch.where(spread > 0, spread, fallback).float()
@@ -201,3 +199,32 @@ class SampleProblem:
     def to_original(self, theta):
         """Thresholds in score units (the inverse transform)."""
         return self.transform.inverse(theta.detach().cpu().numpy())
+
+
+def _cpu_quantile_spreads(S, q):
+    """``torch.quantile(S, q, dim=0)``'s spread, from order statistics.
+
+    The same values as ``torch.quantile`` (which sorts every column): the
+    two order statistics around each quantile's rank come from
+    ``numpy.partition`` (linear time), a block of labels at a time, and are
+    interpolated as torch does, in float32.
+    """
+    import torch
+
+    n = S.shape[0]
+    ranks = q * (n - 1)
+    below = ranks.floor().long()
+    above = ranks.ceil().long()
+    weights = ranks - below
+    kth = sorted({int(k) for k in torch.cat([below, above])})
+    values = S.numpy()
+    out = torch.empty((2, S.shape[1]), dtype=S.dtype)
+    width = max(1, (32 * 2**20) // max(1, 4 * n))
+    for j in range(0, S.shape[1], width):
+        block = np.ascontiguousarray(values[:, j : j + width].T)
+        block.partition(kth, axis=1)
+        block = torch.from_numpy(block)
+        low = block[:, below].T
+        high = block[:, above].T
+        out[:, j : j + width] = low.lerp(high, weights[:, None].to(S.dtype))
+    return out[1] - out[0]
