@@ -28,7 +28,9 @@ def label_orders(S, Y, n_labels):
     order = np.empty((n_labels, n), dtype=index_type)
     y_desc = np.empty((n_labels, n), dtype=bool)
     tie_next = np.zeros((n_labels, n), dtype=bool)
-    block = max(1, _LABEL_BLOCK_BYTES // max(1, 8 * n))
+    # At least 16 labels (a 64-byte line of float32 scores) per read of the
+    # rows: a column alone would read the whole matrix for 4 bytes a row.
+    block = max(16, _LABEL_BLOCK_BYTES // max(1, 8 * n))
     packed = S.dtype == np.float32 and n < 2**32
     for j0 in range(0, n_labels, block):
         j1 = min(j0 + block, n_labels)
