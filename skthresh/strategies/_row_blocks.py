@@ -92,10 +92,15 @@ class RowBlocks:
 
     def arrays(self):
         """The whole labels and scores, validated, as numpy arrays."""
-        pairs = list(self.blocks())
-        dtype = np.result_type(*(S.dtype for _, S in pairs))
-        Y = np.concatenate([Y for Y, _ in pairs])
-        S = np.concatenate([S.astype(dtype, copy=False) for _, S in pairs])
+        Y = np.empty(self.shape, dtype=bool)
+        S = None
+        for start, (Y_block, S_block) in zip(self._bounds, self.blocks(), strict=False):
+            if S is None:
+                S = np.empty(self.shape, dtype=S_block.dtype)
+            elif S_block.dtype != S.dtype:  # float64 blocks after float32 ones
+                S = S.astype(np.result_type(S.dtype, S_block.dtype))
+            rows = slice(start, start + len(S_block))
+            Y[rows], S[rows] = Y_block, S_block
         return Y, S
 
     def score(self, metric, thresholds):
