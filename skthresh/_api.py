@@ -6,6 +6,7 @@ from skthresh._summary import ScoreSummary, is_dask
 from skthresh._torch import is_tensor
 from skthresh._validation import check_scores, check_thresholds
 from skthresh.strategies._registry import configure_strategy
+from skthresh.strategies._row_blocks import RowBlocks
 from skthresh.utils._sklearn_compat import validate_params
 
 # Parameters whose own checks give a more specific message than a type
@@ -43,7 +44,10 @@ def learn_thresholds(
     chunk into a :class:`ScoreSummary`, never copied whole, whenever the
     strategy and metric need only per-label counts (F-beta averaged over
     labels, every strategy but ``"bagged"`` and ``surrogate`` with
-    ``mode="dense"``).
+    ``mode="dense"``). Otherwise it is read a block of rows at a time:
+    ``"global"`` finds the best shared threshold of a samples average
+    without loading it whole, and the other strategies get the blocks
+    validated and joined into one matrix.
 
     Parameters
     ----------
@@ -105,14 +109,9 @@ def learn_thresholds(
         )
     if _streamed(Y_true, scores):
         if not _counts_suffice(strategy, metric):
-            if is_dask(scores) or is_dask(Y_true):
-                raise ValueError(
-                    f"{type(strategy).__name__} with metric={metric!r} needs the "
-                    "whole score matrix, which a dask array is not loaded into; "
-                    "use an F-beta averaged over labels ('f1_micro', 'f1_macro') "
-                    "with a strategy that works on a ScoreSummary, or compute "
-                    "the arrays first."
-                )
+            # Read a block of rows at a time: per-sample counts (the samples
+            # average) need only a block's rows.
+            Y_true, scores = RowBlocks(Y_true, scores), None
         else:
             Y_true = ScoreSummary.from_arrays(
                 Y_true, scores, verbose=strategy._verbosity()

@@ -122,3 +122,14 @@ def test_bench_held_labels_tiny(capsys):
     rows = re.findall(r"^\| (\w+) \| .* \| ([\d.]+) \|$", out, re.M)
     assert [row[0] for row in rows] == ["coordinate", "bagged", "surrogate"]
     assert all(float(row[1]) > 0 for row in rows)
+
+
+def test_bench_samples_average_tiny(capsys):
+    bench = load_benchmark("bench_samples_average")
+    assert bench.main(["--tiny", "--strategies", "global,coordinate"]) == 0
+    out = capsys.readouterr().out
+    rows = re.findall(r"^\| (\w[\w .]*?) \| (.+) \|$", out, re.M)
+    names = [row[0] for row in rows]
+    assert names[-3:] == ["threshold 0.5", "global", "coordinate"]
+    held_out = [float(row[1].split(" | ")[-1]) for row in rows[-3:]]
+    assert all(0.0 < value <= 1.0 for value in held_out)

@@ -422,13 +422,23 @@ def test_learn_thresholds_summary_errors(tiny):
         learn_thresholds(summary, strategy="coordinate", metric=metric)
 
 
-def test_dask_needs_counts_metric(tiny):
+def test_dask_without_a_counts_metric_is_read_by_blocks_of_rows(tiny):
+    # Strategies and metrics that need more than per-label counts read the
+    # Dask arrays a block of rows at a time: the thresholds of the arrays.
     Y, S = tiny
     Yd, Sd = dask_inputs(Y, S, chunks=(20, 4))
-    with pytest.raises(ValueError, match=r"which a dask array is not loaded into"):
-        learn_thresholds(Yd, Sd, strategy="coordinate", metric="f1_samples")
-    with pytest.raises(ValueError, match=r"which a dask array is not loaded into"):
-        learn_thresholds(Yd, Sd, strategy="bagged", metric="f1_micro")
+    cases = [
+        ("coordinate", "f1_samples", {}),
+        ("bagged", "f1_micro", {"random_state": 0}),
+    ]
+    for strategy, metric, params in cases:
+        with pytest.warns(DegenerateLabelWarning):  # tiny has such labels
+            expected = learn_thresholds(
+                Y, S, strategy=strategy, metric=metric, **params
+            )
+        with pytest.warns(DegenerateLabelWarning):
+            got = learn_thresholds(Yd, Sd, strategy=strategy, metric=metric, **params)
+        assert_array_equal(got, expected)
 
 
 # -- 6. mixed float types ---------------------------------------------------------

@@ -14,7 +14,8 @@ from skthresh.metrics import Utility, check_metric
 from skthresh.strategies._callable import is_callable_metric
 from skthresh.strategies._catalog import names_where
 from skthresh.strategies._operating import is_operating_metric, warn_unreachable
-from skthresh.strategies._tuning_data import DenseData, SummaryData
+from skthresh.strategies._row_blocks import RowBlocks
+from skthresh.strategies._tuning_data import BlockData, DenseData, SummaryData
 from skthresh.utils._sklearn_compat import check_parameters
 
 
@@ -102,6 +103,12 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
         these metrics: a floor is each label's own promise (a shared
         threshold need not keep it), and a utility states the cost of
         every decision, so each label gets its exact optimum.
+    ``_optimize_blocks(blocks, metric)`` (optional)
+        Thresholds from a ``RowBlocks`` (``_row_blocks``) for a samples
+        average, read a block of rows at a time, for a strategy that learns
+        one shared threshold: memory-mapped, sparse and Dask inputs are
+        then never loaded whole. Other strategies get such inputs joined
+        into matrices, block by block.
     ``_input_for(metric)`` (optional)
         Which input the strategy wants for ``metric``: ``"summary"``,
         ``"arrays"`` (it needs the matrix) or ``"any"`` (it runs on a
@@ -241,6 +248,14 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
                 "min_positives must be an integer >= 0; got "
                 f"min_positives={min_positives!r}."
             )
+        if isinstance(Y, RowBlocks):
+            if scores is not None:
+                raise ValueError("Pass either row blocks or Y and scores; got both.")
+            if self._reads_blocks(metric):
+                data = BlockData(Y)
+                return self._optimize_with_rare_labels(data, metric, min_positives)
+            # The others need the whole matrix: the blocks, validated, joined.
+            Y, scores = Y.arrays()
         if isinstance(Y, ScoreSummary) and scores is not None:
             raise ValueError(
                 "Pass either a ScoreSummary (and scores=None) or Y and scores; "
@@ -273,6 +288,19 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
         """Return thresholds from a summary; see the class docstring."""
         raise NotImplementedError(
             f"{type(self).__name__} does not run on a ScoreSummary."
+        )
+
+    def _optimize_blocks(self, blocks, metric):
+        """Return thresholds from row blocks; see the class docstring."""
+        raise NotImplementedError(f"{type(self).__name__} does not read row blocks.")
+
+    def _reads_blocks(self, metric):
+        """Whether the strategy reads row blocks for ``metric`` (samples F-beta)."""
+        return (
+            type(self)._optimize_blocks is not BaseThresholdStrategy._optimize_blocks
+            and not is_callable_metric(metric)
+            and metric.average == "samples"
+            and self._threshold_kind != "per_label"
         )
 
     def _verbosity(self):

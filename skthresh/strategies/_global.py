@@ -15,6 +15,7 @@ from skthresh.strategies._shared import (
     best_shared_threshold,
     best_shared_threshold_summary,
 )
+from skthresh.strategies._shared_samples import best_samples_cut
 
 
 class GlobalThreshold(BaseThresholdStrategy):
@@ -35,6 +36,12 @@ class GlobalThreshold(BaseThresholdStrategy):
     as holding a precision floor and failing a recall floor; pooled
     (``"micro"``), on the pooled counts. Ties go to the best recall for a
     precision objective, then to the highest threshold.
+
+    For the samples average, the scores are read a block of rows at a
+    time: each row's scores are sorted to give the change of its sample's
+    F as each score enters, and the changes are summed above every positive
+    score (the only cuts, besides "nothing positive", that can be best), in
+    memory of one block.
 
     Attributes
     ----------
@@ -83,6 +90,12 @@ class GlobalThreshold(BaseThresholdStrategy):
         if is_operating_metric(metric):
             return kind
         return "any" if kind == "summary" and metric.average == "micro" else kind
+
+    def _optimize_blocks(self, blocks, metric):
+        # The samples average, a block of rows at a time: the same cut.
+        threshold, _ = best_samples_cut(blocks.blocks, metric)
+        self.objective_ = blocks.score(metric, threshold)
+        return np.full(blocks.n_labels, threshold)
 
     def _optimize_summary(self, summary, metric):
         threshold, _ = best_shared_threshold_summary(summary, metric)

@@ -4,6 +4,51 @@ import numpy as np
 
 from skthresh._cuts import midpoint
 from skthresh.strategies._held import plain_metric
+from skthresh.strategies._sort_keys import descending_keys, key_levels
+
+# Labels sorted at once when building the per-label orders: the transposed
+# block of scores they come from stays small (a few MB).
+_LABEL_BLOCK_BYTES = 8 * 2**20
+
+
+def label_orders(S, Y, n_labels):
+    """Each label's samples by decreasing score, a block of labels at a time.
+
+    Returns
+    -------
+    order : ndarray of int32 or int64 of shape (n_labels, n_samples)
+    y_desc : ndarray of bool of shape (n_labels, n_samples)
+        Whether each sample in that order is positive.
+    tie_next : ndarray of bool of shape (n_labels, n_samples)
+        Whether the score equals the next one in that order (the last is
+        False).
+    """
+    n = S.shape[0]
+    index_type = np.int32 if n < 2**31 else np.int64
+    order = np.empty((n_labels, n), dtype=index_type)
+    y_desc = np.empty((n_labels, n), dtype=bool)
+    tie_next = np.zeros((n_labels, n), dtype=bool)
+    # At least 16 labels (a 64-byte line of float32 scores) per read of the
+    # rows: a column alone would read the whole matrix for 4 bytes a row.
+    block = max(16, _LABEL_BLOCK_BYTES // max(1, 8 * n))
+    packed = S.dtype == np.float32 and n < 2**32
+    for j0 in range(0, n_labels, block):
+        j1 = min(j0 + block, n_labels)
+        St = np.ascontiguousarray(S[:, j0:j1].T)
+        if packed:
+            keys = descending_keys(St)
+            keys.sort(axis=1)
+            order[j0:j1] = keys & np.uint64(2**32 - 1)
+            levels = key_levels(keys)
+            del keys
+        else:
+            idx = np.argsort(-St, axis=1, kind="stable")
+            order[j0:j1] = idx
+            levels = np.take_along_axis(St, idx, axis=1)
+        tie_next[j0:j1, :-1] = levels[:, :-1] == levels[:, 1:]
+        Yt = np.ascontiguousarray(Y[:, j0:j1].T)
+        y_desc[j0:j1] = np.take_along_axis(Yt, order[j0:j1], axis=1)
+    return order, y_desc, tie_next
 
 
 class SampleCounts:
@@ -16,9 +61,10 @@ class SampleCounts:
     so that the metric of every cut of one label, all others fixed, is one
     cumulative sum over that label's samples (``O(n_samples)``).
 
-    Building it costs one argsort of each label's scores (about thirty
-    passes over the score matrix) and three ``(n_labels, n_samples)``
-    arrays.
+    Building it costs one sort of each label's scores, packed with the
+    sample indices into 64-bit keys (about ten passes over a float32 score
+    matrix), and per-label arrays of 6 bytes per score (the order, whether
+    each sample is positive, whether its score ties with the next).
 
     Parameters
     ----------
@@ -38,18 +84,19 @@ class SampleCounts:
         zeros = np.zeros(n, dtype=np.int64)
         self._held = held if held is not None else (zeros, zeros, zeros)
         self.Y, self.S, self.metric = Y, S, metric
-        St = np.ascontiguousarray(S.T)
-        order = np.argsort(St, axis=1)[:, ::-1]
-        index_type = np.int32 if n < 2**31 else np.int64
-        self.order = np.ascontiguousarray(order, dtype=index_type)
-        self.s_desc = np.take_along_axis(St, self.order, axis=1)
-        del St, order
-        self.y_desc = np.take_along_axis(np.ascontiguousarray(Y.T), self.order, axis=1)
+        self.order, self.y_desc, self._tie_next = label_orders(S, Y, n_labels)
+        # The end of the scores tied with a label's lowest-ranked positive:
+        # no cut below it can be best.
+        has = self.y_desc.any(axis=1)
+        last = np.where(has, n - 1 - np.argmax(self.y_desc[:, ::-1], axis=1), 0)
+        self._useful = np.zeros(n_labels, dtype=np.int64)
+        for j in np.flatnonzero(has):
+            self._useful[j] = last[j] + 1 + np.argmin(self._tie_next[j, last[j] :])
         self.pos = Y.sum(axis=1, dtype=np.int64) + self._held[2]
         self._range = np.arange(n)
 
     def set_thresholds(self, thresholds):
-        """Recompute every count for ``thresholds`` (a few passes)."""
+        """Recompute every count for ``thresholds`` (one pass)."""
         D = self.S > thresholds
         self.tp = np.logical_and(D, self.Y).sum(axis=1, dtype=np.int64) + self._held[0]
         self.pp = D.sum(axis=1, dtype=np.int64) + self._held[1]
@@ -59,31 +106,49 @@ class SampleCounts:
         """The metric at the current thresholds."""
         return float(self.metric.from_counts(self.tp, self.pp, self.pos))
 
-    def gains(self, j):
+    def gains(self, j, stop=None):
         """Gain of each sample's F when label ``j`` is positive rather than not.
+
+        Parameters
+        ----------
+        j : int
+        stop : int or None, default=None
+            Only the ``stop`` highest scores of the label (all if None).
 
         Returns
         -------
-        gains : ndarray of float64 of shape (n_samples,)
+        gains : ndarray of float64 of shape (n_samples,) or (stop,)
             In decreasing order of label ``j``'s scores, given the other
             labels' current decisions. The metric of the cut that makes the
             ``k`` highest scores positive is, up to a constant,
             ``gains[:k].sum() / n_samples``.
         """
-        idx = self.order[j]
-        y = self.y_desc[j]
-        inc = self._range < self.n_above[j]
+        stop = self.n_samples if stop is None else stop
+        idx = self.order[j, :stop]
+        y = self.y_desc[j, :stop]
+        inc = self._range[:stop] < self.n_above[j]
         tp_other = self.tp[idx] - (y & inc)
         pp_other = self.pp[idx] - inc
         pos = self.pos[idx]
         f = self.metric.elementwise
         return f(tp_other + y, pp_other + 1, pos) - f(tp_other, pp_other, pos)
 
-    def valid_cuts(self, j):
-        """Boolean mask of shape (n_samples + 1,): cuts between distinct scores."""
-        s = self.s_desc[j]
-        valid = np.ones(self.n_samples + 1, dtype=bool)
-        valid[1:-1] = s[:-1] != s[1:]
+    def useful_stop(self, j):
+        """Scores of label ``j`` past which no cut can be best, nor is current.
+
+        Below a label's lowest positive score only negatives enter, and a
+        negative never raises a sample's F: cuts there are no better than
+        the first cut below that positive (past the scores tied with it).
+        """
+        return max(int(self._useful[j]), int(self.n_above[j]))
+
+    def valid_cuts(self, j, stop=None):
+        """Boolean mask of shape (stop + 1,): cuts between distinct scores."""
+        stop = self.n_samples if stop is None else stop
+        valid = np.ones(stop + 1, dtype=bool)
+        valid[1:stop] = ~self._tie_next[j, : stop - 1]
+        if stop < self.n_samples:
+            valid[stop] = not self._tie_next[j, stop - 1]
         return valid
 
     def move(self, j, n_above):
@@ -100,10 +165,10 @@ class SampleCounts:
 
     def cut_threshold(self, j, n_above):
         """Central threshold of label ``j`` leaving ``n_above`` scores above."""
-        s = self.s_desc[j]
         n = self.n_samples
+        order = self.order[j]
         if n_above == 0:
-            return float(s[0])
+            return float(self.S[order[0], j])
         if n_above >= n:
-            return float(np.nextafter(np.float64(s[-1]), -np.inf))
-        return float(midpoint(s[n_above - 1], s[n_above]))
+            return float(np.nextafter(np.float64(self.S[order[-1], j]), -np.inf))
+        return float(midpoint(self.S[order[n_above - 1], j], self.S[order[n_above], j]))

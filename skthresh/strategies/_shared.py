@@ -7,6 +7,7 @@ from skthresh._summary import ScoreSummary
 from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
 from skthresh.strategies._held import plain_metric
 from skthresh.strategies._shared_micro import best_micro_cut
+from skthresh.strategies._shared_samples import best_samples_cut, block_rows
 
 
 def shared_threshold(Y, S, metric):
@@ -49,6 +50,8 @@ def best_shared_threshold(Y, S, metric):
         return best_shared_threshold_summary(S, metric)
     if metric.average == "micro":
         threshold, value = _best_micro_cut(Y, S, metric)
+    elif metric.average == "samples":
+        return _best_samples_cut(Y, S, metric)
     else:
         values, cut_scores = shared_threshold_curve(Y, S, metric)
         best = int(np.argmax(values))
@@ -79,6 +82,21 @@ def _best_micro_cut(Y, S, metric):
     if threshold is None:
         return S.max(), value
     return threshold, value
+
+
+def _best_samples_cut(Y, S, metric):
+    """Best shared cut for a samples average, a block of rows at a time.
+
+    See :func:`~skthresh.strategies._shared_samples.best_samples_cut`.
+    """
+    plain, offsets = plain_metric(metric)
+    rows = block_rows(S.shape[1])
+
+    def blocks():
+        for start in range(0, S.shape[0], rows):
+            yield Y[start : start + rows], S[start : start + rows]
+
+    return best_samples_cut(blocks, plain, offsets)
 
 
 def shared_threshold_curve(Y, S, metric):

@@ -1,6 +1,7 @@
 """SGL-Thresh: thresholds learned with surrogate gradients (Pellegrini & Masquelier)."""
 
 import time
+from functools import partial
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,6 +25,7 @@ from skthresh.strategies._surrogate_engine import (
     SortedProblem,
     fit_float32,
 )
+from skthresh.strategies._surrogate_samples import SampleProblem
 from skthresh.utils._sklearn_compat import Interval, StrOptions, TorchDevice
 
 
@@ -106,8 +108,13 @@ class SurrogateThreshold(BaseThresholdStrategy):
         ``O(n_labels * log n_samples)`` per step instead of a pass over the
         matrix. ``"dense"`` is the paper's formulation: autograd over the
         full ``(n_samples, n_labels)`` matrix at every step. ``"auto"`` uses
-        ``"sorted"``, or ``"dense"`` for the samples average, whose per-sample
-        counts do not decompose over labels.
+        ``"sorted"``, or for the samples average, whose per-sample counts do
+        not decompose over labels, the dense formulation with its gradient
+        written out: each step reads the scores once, a block of rows at a
+        time, for the exact per-sample counts and every threshold's
+        surrogate gradient (the same thresholds as ``"dense"`` up to float
+        rounding, in a few passes per step and no ``(n_samples, n_labels)``
+        temporaries).
     device : str or torch.device, default="cpu"
         Where the computations run: ``"cpu"``, ``"cuda"`` or ``"cuda:<i>"``.
     verbose : int, default=0
@@ -252,6 +259,10 @@ class SurrogateThreshold(BaseThresholdStrategy):
                 "mode='sorted' cannot optimize a samples average, whose counts "
                 "are per sample; use mode='auto' or 'dense'."
             )
+        if self.mode == "auto":
+            # The same descent, its gradient written out, by blocks of rows.
+            problem = partial(SampleProblem, slope_gradient=self.learn_slope)
+            return self._fit(Y, S, metric, problem)
         return self._fit(Y, S, metric, DenseProblem)
 
     def _optimize_summary(self, summary, metric):

@@ -85,3 +85,17 @@ class SummaryData:
     def evaluate(self, metric, thresholds):
         """The metric at ``thresholds``."""
         return self.summary.score(metric, thresholds)
+
+
+class BlockData:
+    """A tuning set read by blocks of rows: a :class:`RowBlocks`."""
+
+    def __init__(self, blocks):
+        self.blocks = blocks
+        self.n_samples, self.n_labels = blocks.shape
+        self.pos = blocks.pos
+
+    def run(self, strategy, metric):
+        """The strategy's thresholds for these labels, checked."""
+        thresholds = strategy._optimize_blocks(self.blocks, metric)
+        return strategy._checked(thresholds, self.n_labels)
