@@ -1,5 +1,6 @@
 """Operating-point metrics: the best recall at a precision floor, and the reverse."""
 
+import functools
 import numbers
 
 import numpy as np
@@ -101,6 +102,32 @@ def lower_confidence_bound(successes, trials, confidence):
     some = k > 0
     out[some] = beta.ppf(1.0 - confidence, k[some], m[some] - k[some] + 1.0)
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def sequence_start(floor, confidence):
+    """Where a fixed-sequence walk down a precision curve starts testing.
+
+    The fewest predictions ``m`` at which a precision halfway between the
+    floor and 1 (``ceil(m * (1 + floor) / 2)`` right out of ``m``) has its
+    one-sided Clopper-Pearson lower bound at or above the floor. Above it
+    (fewer predictions) a test could pass only at a precision near 1 and
+    would stop the walk on a single error; the start depends on the floor
+    and the confidence only, never on the data, as the fixed-sequence
+    guarantee requires. ``inf`` when no count up to 2**17 reaches it (a
+    floor of 1).
+    """
+    if floor >= 1.0:
+        return float("inf")
+    low, high = 1, 64
+    while low <= 2**17:
+        m = np.arange(low, high + 1, dtype=np.float64)
+        k = np.ceil(m * (1.0 + floor) / 2.0 - 1e-9)
+        reached = np.flatnonzero(lower_confidence_bound(k, m, confidence) >= floor)
+        if reached.size:
+            return float(m[reached[0]])
+        low, high = high + 1, 4 * high
+    return float("inf")
 
 
 class _FloorMetric:

@@ -18,7 +18,10 @@ from skthresh.strategies._callable import (
 )
 from skthresh.strategies._held import HeldFBeta
 from skthresh.strategies._operating import candidate_cuts, label_operating_point
-from skthresh.strategies._operating_micro import micro_operating_point
+from skthresh.strategies._operating_micro import (
+    confident_micro_operating_point,
+    micro_operating_point,
+)
 from skthresh.strategies._sample_counts import SampleCounts
 from skthresh.utils._sklearn_compat import Interval
 
@@ -195,8 +198,11 @@ class CoordinateAscent(BaseThresholdStrategy):
     def _optimize_operating_point(self, summary, metric, trusted):
         start = time.perf_counter()
         if getattr(metric, "average", "label") == "micro":
-            cuts = candidate_cuts(summary, metric)
-            result = micro_operating_point(cuts.keep(trusted[cuts.label]), metric)
+            if metric.confidence is not None:
+                result = confident_micro_operating_point(summary, metric, trusted)
+            else:
+                cuts = candidate_cuts(summary, metric)
+                result = micro_operating_point(cuts.keep(trusted[cuts.label]), metric)
             # Labels not trusted with the floor predict nothing, as per label.
             result.unreachable = np.union1d(
                 result.unreachable, np.flatnonzero(~trusted)

@@ -134,6 +134,8 @@ def best_label_cuts(cuts, metric, trusted):
         order = np.lexsort((pp, -value, label))
         return order[first], None, None
     ok = metric.holds(tp, pp, pos) & trusted[label]
+    if isinstance(metric, RecallAtPrecision) and metric.confidence is not None:
+        ok = fixed_sequence(ok, pp, cuts.start, metric)
     if isinstance(metric, RecallAtPrecision):
         # Highest recall (tp), ties: highest precision (fewest predicted).
         primary, secondary = tp.astype(np.float64), -pp.astype(np.float64)
@@ -146,6 +148,27 @@ def best_label_cuts(cuts, metric, trusted):
     reachable = ok[best]
     choice = np.where(reachable, best, first)
     return choice, reachable.copy(), reachable
+
+
+def fixed_sequence(ok, pp, start, metric):
+    """The cuts that a fixed-sequence walk down each label's curve accepts.
+
+    Within each segment ``start[j]:start[j + 1]`` (one label, or one
+    shared-threshold sweep; by decreasing threshold, so by increasing
+    ``pp``), the cuts with at least
+    :func:`~skthresh.metrics._operating_points.sequence_start` predictions
+    are tested in order, ``ok`` being each test's verdict (the precision's
+    lower confidence bound at the floor); the walk stops at the first
+    failure. A cut is accepted when it and every tested cut above it pass.
+    Cuts above the start are never accepted.
+    """
+    from skthresh.metrics._operating_points import sequence_start
+
+    tested = pp >= sequence_start(metric.floor, metric.confidence)
+    failed = np.cumsum(tested & ~ok)
+    sizes = np.diff(start)
+    before = np.concatenate([[0], failed])[start[:-1]]
+    return ok & tested & (failed == np.repeat(before, sizes))
 
 
 def label_operating_point(summary, metric, trusted):
