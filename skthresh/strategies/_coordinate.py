@@ -146,10 +146,14 @@ class CoordinateAscent(BaseThresholdStrategy):
     Lagrangian bound computed independently (in the test suite). A recall
     floor ``r`` fixes the least pooled ``tp`` that meets it (exactly, also
     on a confidence bound); the pooled precision is then maximized by
-    Dinkelbach steps, each the same knapsack. With ``confidence``, a
-    precision floor's bound is not linear in the counts: the floor of the
-    knapsack is raised by the gap between the precision found and its
-    bound until the bound holds.
+    Dinkelbach steps, each the same knapsack.
+
+    With ``confidence``, a per-label precision floor is a fixed-sequence
+    walk down each label's thresholds (every distinct score tested, from
+    the first with enough predictions), and a pooled floor is fitted on
+    one random half of each label's tuning samples and tested, as a
+    sequence of stricter to looser internal floors, on the other; see
+    :class:`~skthresh.metrics.RecallAtPrecision`.
 
     **Callable metrics.** A metric given as a callable
     ``metric(Y_true, Y_pred) -> float`` is maximized by the same label by
