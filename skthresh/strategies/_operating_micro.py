@@ -221,13 +221,15 @@ def confident_micro_operating_point(summary, metric, trusted):
     Walking it from the strictest, each solution's pooled counts on ``B``
     must hold the floor on their one-sided Clopper-Pearson bound; the walk
     stops at the first failure (fixed-sequence testing), and the last
-    solution that passed is kept, with its thresholds from ``A``. Nothing
-    passes: every label predicts nothing.
+    solution that passed is kept, with its thresholds from ``A`` (labels
+    not ``trusted`` predict nothing). Nothing passes: every label predicts
+    nothing.
     """
     n = summary.n_samples
     tune, test = _halves(summary)
     kind = type(metric)
     floors = metric.floor + (1.0 - metric.floor) / 2.0 * np.linspace(1, 0, _FAMILY + 1)
+    highest = summary.values[:, -1].astype(np.float64) if n else np.zeros(0)
     chosen = None
     for floor in floors if min(tune.n_samples, test.n_samples) else ():
         inner = kind(float(floor), average="micro")
@@ -235,13 +237,15 @@ def confident_micro_operating_point(summary, metric, trusted):
         point = micro_operating_point(cuts.keep(trusted[cuts.label]), inner)
         if not point.constraint_met:
             break
-        tp, pp = test.counts(point.thresholds)
+        # Labels not trusted with the floor predict nothing on all the data.
+        fitted = np.where(trusted, point.thresholds, highest)
+        tp, pp = test.counts(fitted)
         if not metric.holds(tp.sum(), pp.sum(), test.pos.sum()):
             break
-        chosen = point.thresholds
+        chosen = fitted
     met = chosen is not None
     if not met:
-        chosen = summary.values[:, -1].astype(np.float64) if n else np.zeros(0)
+        chosen = highest
     tp, pp = summary.counts(chosen)
     objective = float(metric.from_counts(tp, pp, summary.pos))
     unreachable = np.array([], dtype=np.int64)

@@ -442,13 +442,14 @@ def test_per_label_utility_needs_one_gain_per_label(strategy):
         get_strategy(strategy).optimize(Y, S, Utility(fp=[-1.0, -2.0]))
 
 
-def test_micro_floor_holds_labels_with_few_positives_out():
+@pytest.mark.parametrize("confidence", [None, 0.9])
+def test_micro_floor_holds_labels_with_few_positives_out(confidence):
     Y, S = make_tagging_scores(400, 6, random_state=1)
     Y = np.asarray(Y).copy()
     Y[:, 2] = 0
     Y[:3, 2] = 1  # three positives
     strategy = CoordinateAscent()
-    metric = RecallAtPrecision(0.7, average="micro")
+    metric = RecallAtPrecision(0.7, average="micro", confidence=confidence)
     with pytest.warns(UnreachableFloorWarning, match="label indices 2 have fewer"):
         thresholds = strategy.optimize(Y, S, metric, min_positives=5)
     assert thresholds[2] >= S[:, 2].max()
@@ -582,3 +583,20 @@ def test_no_positive_anywhere_predicts_nothing(strategy, metric):
     with pytest.warns(UnreachableFloorWarning):
         thresholds = get_strategy(strategy).optimize(Y, S, metric)
     assert not (S > thresholds).any()
+
+
+@pytest.mark.parametrize("strategy", ["coordinate", "global"])
+def test_confidence_walk_stops_at_the_first_failure(strategy):
+    # From the top: two positives, three negatives (a dip: precision 2/5),
+    # then six positives, where the precision (8/11) and its bound are back
+    # above the floor. The walk stops at the dip and keeps the top two.
+    y = np.array([1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+    s = np.linspace(1.0, 0.0, y.size)
+    Y, S = y[:, None], s[:, None]
+    metric = RecallAtPrecision(0.5, confidence=0.6)
+    assert first_tested(0.5, 0.6) <= 2
+    assert holds(2, 2, 0.5, 0.6) and not holds(2, 5, 0.5, 0.6)
+    assert holds(8, 11, 0.5, 0.6)  # a bound at the lower cut alone would pass
+    thresholds, fitted = learn(Y, S, metric, strategy=strategy)
+    assert_array_equal(S[:, 0] > thresholds[0], np.arange(y.size) < 2)
+    assert_array_equal(fitted.constraint_met_, [True])
