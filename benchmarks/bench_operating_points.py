@@ -2,9 +2,10 @@
 
 Thresholds learned for ``RecallAtPrecision(floor)`` meet the floor on the
 tuning data by construction; this measures how often they still meet it on
-data they never saw, and what the ``confidence`` option (the floor held on
-a one-sided Clopper-Pearson lower bound of the tuning precision) buys and
-costs. Over repeated random splits:
+data they never saw, and what the ``confidence`` option (per label: a
+fixed-sequence walk down each label's cuts, each tested on a one-sided
+Clopper-Pearson bound; pooled: solutions fitted on one half of the tuning
+data and walked on the other) buys and costs. Over repeated random splits:
 
 (a) yeast: a one-vs-rest logistic regression fitted on half of the genes
     (frozen for the split), thresholds learned on a quarter, measured on
@@ -12,21 +13,23 @@ costs. Over repeated random splits:
 (b) the simulator ``make_tagging_scores``: a fresh tuning and test draw
     per split.
 
-For each average (``label``: every label at the floor; ``micro``: the
-pooled precision at the floor) and each confidence, the tables give the
-held-out precision and recall and the fraction of cases where the held-out
-precision meets the floor: per label, over the (split, label) pairs whose
-label met the floor on the tuning data and predicts something on the test
-data (and the splits where all of them do); pooled, over splits. The
-recall cost of ``confidence`` is the paired difference of the held-out
-recall (mean and standard error over splits).
+For each floor (0.7 and 0.9 by default), each average (``label``: every
+label at the floor; ``micro``: the pooled precision at the floor) and each
+confidence, the tables give the held-out precision and recall and the
+fraction of cases where the held-out precision meets the floor: per label,
+over the (split, label) pairs whose label met the floor on the tuning data
+and predicts something on the test data (and the splits where all of them
+do); pooled, over the splits where the pooled floor held on the tuning
+data and something is predicted on the test data. The recall cost of
+``confidence`` is the paired difference of the held-out recall (mean and
+standard error over splits).
 For context, the held-out precision of the best-F1 thresholds (per label:
 ``f1_macro``; pooled: ``f1_micro``).
 
 Examples::
 
-    python benchmarks/bench_operating_points.py                 # 20 yeast splits
-    python benchmarks/bench_operating_points.py --floor 0.8 --confidence 0.9
+    python benchmarks/bench_operating_points.py                 # 20 splits each
+    python benchmarks/bench_operating_points.py --floors 0.8 --confidence 0.9
     python benchmarks/bench_operating_points.py --tiny          # smoke run
 """
 
@@ -49,7 +52,9 @@ from skthresh.strategies import get_strategy
 def parse_args(argv=None):
     """Command line options."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--floor", type=float, default=0.7, help="precision floor")
+    parser.add_argument(
+        "--floors", type=float, nargs="+", default=[0.7, 0.9], help="precision floors"
+    )
     parser.add_argument("--confidence", type=float, default=0.95)
     parser.add_argument("--splits", type=int, default=20, help="yeast splits")
     parser.add_argument("--sim-splits", type=int, default=20)
@@ -105,7 +110,7 @@ def learn(strategy, Y, S, metric):
     return thresholds, np.ones(Y.shape[1], bool) if met is None else np.asarray(met)
 
 
-def run_split(Y_tune, S_tune, Y_test, S_test, args):
+def run_split(Y_tune, S_tune, Y_test, S_test, args, floor):
     """Held-out figures of each setting on one split."""
     out = {}
     settings = [
@@ -114,23 +119,26 @@ def run_split(Y_tune, S_tune, Y_test, S_test, args):
         for confidence in (None, args.confidence)
     ]
     for average, confidence in settings:
-        metric = RecallAtPrecision(args.floor, average=average, confidence=confidence)
+        metric = RecallAtPrecision(floor, average=average, confidence=confidence)
         thresholds, met = learn(args.strategy, Y_tune, S_tune, metric)
         tp, pp, pos = counts(Y_test, S_test > thresholds)
         if average == "label":
             judged = met & (pp > 0)
             precision = tp[judged] / pp[judged]
             out[average, confidence] = {
-                "meets": precision >= args.floor,
+                "meets": precision >= floor,
                 "precision": precision,
                 "recall": metric.score(Y_test, S_test > thresholds),
                 "labels": int(met.sum()),
             }
         else:
-            pooled = tp.sum() / max(pp.sum(), 1)
+            # Judged where the floor held on the tuning data and something
+            # is predicted, as per label: predicting nothing claims nothing.
+            judged = bool(np.asarray(met).all()) and pp.sum() > 0
+            pooled = np.array([tp.sum() / max(pp.sum(), 1)] if judged else [])
             out[average, confidence] = {
-                "meets": np.array([pooled >= args.floor]),
-                "precision": np.array([pooled]),
+                "meets": pooled >= floor,
+                "precision": pooled,
                 "recall": tp.sum() / max(pos.sum(), 1),
                 "labels": int(np.asarray(met).all()),
             }
@@ -144,7 +152,7 @@ def run_split(Y_tune, S_tune, Y_test, S_test, args):
             precision = np.array([tp.sum() / max(pp.sum(), 1)])
             recall = tp.sum() / max(pos.sum(), 1)
         out[average, "f1"] = {
-            "meets": precision >= args.floor,
+            "meets": precision >= floor,
             "precision": precision,
             "recall": recall,
             "labels": len(precision),
@@ -152,10 +160,10 @@ def run_split(Y_tune, S_tune, Y_test, S_test, args):
     return out
 
 
-def report(title, results, args):
-    """Print one problem's table."""
+def report(title, results, args, floor):
+    """Print one problem's table at one floor."""
     n = len(results)
-    print(f"### {title}: {n} splits, precision floor {args.floor:g}\n")
+    print(f"### {title}: {n} splits, precision floor {floor:g}\n")
     print(
         "| average | thresholds | held-out precision >= floor | mean held-out "
         "precision | mean held-out recall | labels at the floor (tuning) |"
@@ -177,18 +185,22 @@ def report(title, results, args):
             shown = f"{labels:.1f}" if average == "label" else f"{labels:.0%} of splits"
             if setting == "f1":
                 shown = "-"
+            share = f"{meets.mean():.0%}" if meets.size else "-"
+            mean = f"{precision.mean():.3f}" if precision.size else "-"
             print(
-                f"| {average} | {name} | {meets.mean():.0%} ({meets.sum()}/"
-                f"{meets.size} {unit}) | {precision.mean():.3f} | "
-                f"{recall.mean():.3f} | {shown} |"
+                f"| {average} | {name} | {share} ({meets.sum()}/{meets.size} "
+                f"{unit}) | {mean} | {recall.mean():.3f} | {shown} |"
             )
     print()
     for setting in (None, args.confidence):
-        every = sum(bool(r["label", setting]["meets"].all()) for r in results)
+        judged = [r["label", setting]["meets"] for r in results]
+        judged = [meets for meets in judged if meets.size]
+        every = sum(bool(meets.all()) for meets in judged)
         name = "floor" if setting is None else f"confidence={setting:g}"
         print(
             f"- per label, {name}: splits where every label at the floor meets it "
-            f"on the held-out data: {every}/{n}"
+            f"on the held-out data: {every}/{len(judged)} (splits with a label "
+            "at the floor)"
         )
     for average in ("label", "micro"):
         plain = np.array([r[average, None]["recall"] for r in results])
@@ -209,14 +221,19 @@ def main(argv=None):
     print(f"command: python benchmarks/bench_operating_points.py {given}".rstrip())
     print(f"strategy: {args.strategy}\n")
     start = time.perf_counter()
+    problems = []
     if not args.no_yeast:
-        results = [run_split(*split, args) for split in yeast_splits(args.splits)]
-        report("Yeast, one-vs-rest logistic regression", results, args)
+        problems.append(
+            ("Yeast, one-vs-rest logistic regression", list(yeast_splits(args.splits)))
+        )
     if not args.no_sim:
         splits = simulator_splits(args.sim_splits, args.sim_samples, args.sim_labels)
-        results = [run_split(*split, args) for split in splits]
         title = f"Simulator, {args.sim_samples} x {args.sim_labels}"
-        report(title, results, args)
+        problems.append((title, list(splits)))
+    for title, splits in problems:
+        for floor in args.floors:
+            results = [run_split(*split, args, floor) for split in splits]
+            report(title, results, args, floor)
     print(f"done in {time.perf_counter() - start:.0f} s")
     return 0
 

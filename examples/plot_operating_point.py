@@ -85,10 +85,12 @@ display.figure_.set_size_inches(6.4, 4.8)
 # %%
 # A floor with a safety margin: ``confidence``
 # --------------------------------------------
-# With ``confidence=0.95`` the floor must hold on a lower confidence bound
-# of the tuning precision (Clopper-Pearson), so that the precision on new
-# data reaches it with that probability. The price is recall; labels with
-# few tuning positives may no longer reach the floor at all.
+# With ``confidence=0.95`` each label's thresholds are walked from the
+# highest down, each tested on a lower confidence bound of the tuning
+# precision (Clopper-Pearson), stopping at the first failure, so that the
+# precision on new data reaches the floor with that probability, the
+# search accounted for. The price is recall; labels with few tuning
+# positives may no longer reach the floor at all.
 safe = SurrogateThresholdClassifier(
     FrozenEstimator(base),
     strategy="coordinate",

@@ -20,7 +20,7 @@ _METRICS = (
     "f1_micro (default), f1_macro, f1_samples or f<beta>_<average> such as "
     "f2_micro; an operating point, the best recall at a precision floor "
     "recall@precision=0.9 (per label; add :micro to pool the labels, "
-    ":confidence=0.95 to meet the floor on a lower confidence bound) or the "
+    ":confidence=0.95 to meet it on new data with that probability) or the "
     "reverse, precision@recall=0.8; or a linear utility "
     "utility:tp=1,fp=-5,fn=0,tn=0"
 )

@@ -1,5 +1,6 @@
 """Operating-point metrics: the best recall at a precision floor, and the reverse."""
 
+import functools
 import numbers
 
 import numpy as np
@@ -103,6 +104,32 @@ def lower_confidence_bound(successes, trials, confidence):
     return out
 
 
+@functools.lru_cache(maxsize=64)
+def sequence_start(floor, confidence):
+    """Where a fixed-sequence walk down a precision curve starts testing.
+
+    The fewest predictions ``m`` at which a precision halfway between the
+    floor and 1 (``ceil(m * (1 + floor) / 2)`` right out of ``m``) has its
+    one-sided Clopper-Pearson lower bound at or above the floor. Above it
+    (fewer predictions) a test could pass only at a precision near 1 and
+    would stop the walk on a single error; the start depends on the floor
+    and the confidence only, never on the data, as the fixed-sequence
+    guarantee requires. ``inf`` when no count up to 2**17 reaches it (a
+    floor of 1).
+    """
+    if floor >= 1.0:
+        return float("inf")
+    low, high = 1, 64
+    while low <= 2**17:
+        m = np.arange(low, high + 1, dtype=np.float64)
+        k = np.ceil(m * (1.0 + floor) / 2.0 - 1e-9)
+        reached = np.flatnonzero(lower_confidence_bound(k, m, confidence) >= floor)
+        if reached.size:
+            return float(m[reached[0]])
+        low, high = high + 1, 4 * high
+    return float("inf")
+
+
 class _FloorMetric:
     """What :class:`RecallAtPrecision` and :class:`PrecisionAtRecall` share.
 
@@ -154,6 +181,9 @@ class _FloorMetric:
 
     def holds(self, tp, pp, pos, *, bound=True):
         """Whether the floor holds at these counts (on the bound, if asked).
+
+        The single test at one cut; how the strategies combine these tests
+        over the cuts they search is described under ``confidence``.
 
         With ``bound=True`` and a ``confidence``, the one-sided
         Clopper-Pearson lower bound of the ratio must reach the floor;
@@ -275,19 +305,30 @@ class RecallAtPrecision(_FloorMetric):
         recalls is maximized, or for the pooled counts of all labels and the
         pooled recall is maximized.
     confidence : float or None, default=None
-        With a value such as 0.95, the floor must hold on the one-sided
-        Clopper-Pearson lower confidence bound of the tuning precision
-        (per label or pooled, as ``average`` says), so that the precision
-        on new data from the same distribution reaches the floor with at
-        least that probability. Clopper-Pearson rather than Wilson: its
-        coverage is guaranteed for every count, where Wilson's falls short
-        near proportions of 0 or 1, which is where precision floors sit.
-        The bound is pointwise: it covers the precision of a cut fixed in
-        advance, while the search picks, among many cuts, one whose tuning
-        precision may be high by chance, and new data adds its own noise.
-        The floor is therefore missed on new data more often than
-        ``1 - confidence`` says; measure it on held-out data, and raise
-        ``confidence`` (0.99 or 0.999) where the floor must hold.
+        With a value such as 0.95, the thresholds are chosen so that the
+        precision they have on new data from the same distribution meets
+        the floor with probability at least ``confidence``, the search over
+        thresholds accounted for. Per label, a fixed-sequence test ("Learn
+        then Test"): the label's thresholds are walked from the highest
+        down, each must pass the one-sided binomial test of precision >=
+        floor at level ``1 - confidence`` (its Clopper-Pearson lower bound
+        at or above the floor), the walk stops at the first failure, and
+        the passing threshold with the best recall is kept; the walk starts
+        where a precision halfway between the floor and 1 would pass.
+        Pooled (``"micro"``), each label's tuning samples are split in
+        halves at random (a fixed seed): the pooled solutions for internal
+        floors from halfway between the floor and 1 down to the floor are
+        fitted on one half and tested in that order, pooled, on the other,
+        stopping at the first failure; the last that passed is kept, with
+        its thresholds from the first half. The guarantee is per label
+        (pooled: for the pooled precision), for the precision on the
+        distribution: the precision measured on a finite held-out set adds
+        that set's noise, the pooled test treats predicted (sample, label)
+        pairs as independent, and the candidate thresholds are the tuning
+        scores. Recall is the price; labels with few tuning positives may
+        not reach the floor. Clopper-Pearson rather than Wilson: its
+        coverage is guaranteed for every count. ``None``: the floor holds
+        on the tuning data itself.
 
     Attributes
     ----------
@@ -362,9 +403,14 @@ class PrecisionAtRecall(_FloorMetric):
         Per label (the mean of the labels' precisions is maximized) or
         pooled over labels.
     confidence : float or None, default=None
-        With a value such as 0.95, the floor must hold on the one-sided
-        Clopper-Pearson lower confidence bound of the tuning recall; see
-        :class:`RecallAtPrecision`.
+        With a value such as 0.95, the recall on new data from the same
+        distribution meets the floor with probability at least
+        ``confidence``. Per label, the one-sided Clopper-Pearson lower
+        bound of the tuning recall must reach the floor: recall rises as
+        the threshold falls, so the thresholds that pass are those a
+        fixed-sequence walk up from the lowest accepts, and no correction
+        for the search is needed. Pooled, fitted on one half of the tuning
+        data and tested on the other, as for :class:`RecallAtPrecision`.
 
     Attributes
     ----------

@@ -18,7 +18,10 @@ from skthresh.strategies._callable import (
 )
 from skthresh.strategies._held import HeldFBeta
 from skthresh.strategies._operating import candidate_cuts, label_operating_point
-from skthresh.strategies._operating_micro import micro_operating_point
+from skthresh.strategies._operating_micro import (
+    confident_micro_operating_point,
+    micro_operating_point,
+)
 from skthresh.strategies._sample_counts import SampleCounts
 from skthresh.utils._sklearn_compat import Interval
 
@@ -145,10 +148,14 @@ class CoordinateAscent(BaseThresholdStrategy):
     Lagrangian bound computed independently (in the test suite). A recall
     floor ``r`` fixes the least pooled ``tp`` that meets it (exactly, also
     on a confidence bound); the pooled precision is then maximized by
-    Dinkelbach steps, each the same knapsack. With ``confidence``, a
-    precision floor's bound is not linear in the counts: the floor of the
-    knapsack is raised by the gap between the precision found and its
-    bound until the bound holds.
+    Dinkelbach steps, each the same knapsack.
+
+    With ``confidence``, a per-label precision floor is a fixed-sequence
+    walk down each label's thresholds (every distinct score tested, from
+    the first with enough predictions), and a pooled floor is fitted on
+    one random half of each label's tuning samples and tested, as a
+    sequence of stricter to looser internal floors, on the other; see
+    :class:`~skthresh.metrics.RecallAtPrecision`.
 
     **Callable metrics.** A metric given as a callable
     ``metric(Y_true, Y_pred) -> float`` is maximized by the same label by
@@ -197,8 +204,11 @@ class CoordinateAscent(BaseThresholdStrategy):
     def _optimize_operating_point(self, summary, metric, trusted):
         start = time.perf_counter()
         if getattr(metric, "average", "label") == "micro":
-            cuts = candidate_cuts(summary, metric)
-            result = micro_operating_point(cuts.keep(trusted[cuts.label]), metric)
+            if metric.confidence is not None:
+                result = confident_micro_operating_point(summary, metric, trusted)
+            else:
+                cuts = candidate_cuts(summary, metric)
+                result = micro_operating_point(cuts.keep(trusted[cuts.label]), metric)
             # Labels not trusted with the floor predict nothing, as per label.
             result.unreachable = np.union1d(
                 result.unreachable, np.flatnonzero(~trusted)

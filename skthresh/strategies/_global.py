@@ -35,7 +35,10 @@ class GlobalThreshold(BaseThresholdStrategy):
     for every label that can reach it, a label predicting nothing counting
     as holding a precision floor and failing a recall floor; pooled
     (``"micro"``), on the pooled counts. Ties go to the best recall for a
-    precision objective, then to the highest threshold.
+    precision objective, then to the highest threshold. With
+    ``confidence``, a precision floor is tested as a fixed-sequence walk
+    down the shared threshold (per label, or pooled), which stops at the
+    first failure; see :class:`~skthresh.metrics.RecallAtPrecision`.
 
     For the samples average, the scores are read a block of rows at a
     time: each row's scores are sorted to give the change of its sample's
@@ -48,8 +51,8 @@ class GlobalThreshold(BaseThresholdStrategy):
     objective_ : float
         Metric value of the returned threshold on the tuning data.
     constraint_met_ : ndarray of bool of shape (n_labels,) or bool
-        After a floor metric: whether the floor (or its confidence bound)
-        held on the tuning data, per label or pooled.
+        After a floor metric: whether the floor held on the tuning data
+        (with ``confidence``: passed its walk), per label or pooled.
     unreachable_labels_ : ndarray of int
         After a floor metric: the labels that no cut of their own brings to
         the floor (they keep the shared threshold).

@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 
+from skthresh._cuts import search_segments
 from skthresh._validation import listed
 from skthresh.metrics import (
     PrecisionAtRecall,
@@ -51,6 +52,7 @@ class Cuts:
     start: np.ndarray
     pos: np.ndarray
     n_samples: int
+    gap_pp: object = None
 
     def keep(self, mask):
         """The cuts where ``mask`` is true (every label keeps its first cut)."""
@@ -65,6 +67,7 @@ class Cuts:
             np.concatenate([[0], np.cumsum(counts)]),
             self.pos,
             self.n_samples,
+            None if self.gap_pp is None else self.gap_pp[mask],
         )
 
 
@@ -99,7 +102,29 @@ def candidate_cuts(summary, metric):
         label, tp, pp = label[index], tp[index], pp[index]
         thr = summary.cut_threshold(label, pp)
         start = np.concatenate([[0], np.cumsum(np.bincount(label, minlength=L))])
-    return Cuts(label, tp, pp, thr, start, summary.pos, summary.n_samples)
+    cuts = Cuts(label, tp, pp, thr, start, summary.pos, summary.n_samples)
+    if isinstance(metric, RecallAtPrecision) and metric.confidence is not None:
+        cuts.gap_pp = _gap_pp(summary, label, pp, start)
+    return cuts
+
+
+def _gap_pp(summary, label, pp, start):
+    """Predicted positives of the lowest cut before each next positive cut.
+
+    Between a positive cut and the next one down, only negative scores
+    enter: ``tp`` stays and ``pp`` grows to the number of scores above the
+    next positive level (every score, after a label's last positive cut).
+    """
+    n = summary.n_samples
+    gap = np.full(label.size, n, dtype=np.int64)
+    has_next = np.ones(label.size, dtype=bool)
+    has_next[start[1:] - 1] = False
+    nxt = np.flatnonzero(has_next) + 1
+    row = label[nxt] * n
+    flat = summary.values.ravel()
+    level = flat[row + n - pp[nxt]]  # lowest score of the next positive cut
+    gap[has_next] = n - search_segments(flat, row, row + n, level, strict=False)
+    return gap
 
 
 def best_label_cuts(cuts, metric, trusted):
@@ -134,6 +159,9 @@ def best_label_cuts(cuts, metric, trusted):
         order = np.lexsort((pp, -value, label))
         return order[first], None, None
     ok = metric.holds(tp, pp, pos) & trusted[label]
+    if isinstance(metric, RecallAtPrecision) and metric.confidence is not None:
+        gap_ok = metric.holds(tp, cuts.gap_pp, pos)
+        ok = fixed_sequence(ok, pp, cuts.start, metric, gap=(gap_ok, cuts.gap_pp))
     if isinstance(metric, RecallAtPrecision):
         # Highest recall (tp), ties: highest precision (fewest predicted).
         primary, secondary = tp.astype(np.float64), -pp.astype(np.float64)
@@ -146,6 +174,35 @@ def best_label_cuts(cuts, metric, trusted):
     reachable = ok[best]
     choice = np.where(reachable, best, first)
     return choice, reachable.copy(), reachable
+
+
+def fixed_sequence(ok, pp, start, metric, gap=None):
+    """The cuts that a fixed-sequence walk down each label's curve accepts.
+
+    Within each segment ``start[j]:start[j + 1]`` (one label, or one
+    shared-threshold sweep; by decreasing threshold, so by increasing
+    ``pp``), the cuts with at least
+    :func:`~skthresh.metrics._operating_points.sequence_start` predictions
+    are tested in order, ``ok`` being each test's verdict (the precision's
+    lower confidence bound at the floor); the walk stops at the first
+    failure. A cut is accepted when it and every tested cut above it pass.
+    Cuts above the start are never accepted. ``gap``: the verdicts and
+    ``pp`` of the cut tested after each cut (the lowest one before the
+    next cut), for cuts that skip the levels between them.
+    """
+    from skthresh.metrics._operating_points import sequence_start
+
+    first = sequence_start(metric.floor, metric.confidence)
+    tested = pp >= first
+    missed = (tested & ~ok).astype(np.int64)
+    if gap is not None:
+        gap_missed = (gap[1] >= first) & ~gap[0]
+        missed[1:] += gap_missed[:-1]
+        missed[start[:-1]] -= gap_missed[start[:-1] - 1] * (start[:-1] > 0)
+    failed = np.cumsum(missed)
+    sizes = np.diff(start)
+    before = np.concatenate([[0], failed])[start[:-1]]
+    return ok & tested & (failed == np.repeat(before, sizes))
 
 
 def label_operating_point(summary, metric, trusted):

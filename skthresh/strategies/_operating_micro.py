@@ -6,11 +6,14 @@
 
 import numpy as np
 
+from skthresh._summary import ScoreSummary, _set_fields
 from skthresh.metrics import RecallAtPrecision
-from skthresh.strategies._operating import OperatingPoint
+from skthresh.strategies._operating import OperatingPoint, candidate_cuts
 
 _BISECTIONS = 64
 _REPAIRS = 200
+# Internal floors tried, from halfway between the floor and 1 down to it.
+_FAMILY = 20
 
 
 def _segment_best(values, tiebreak, cuts):
@@ -205,3 +208,68 @@ def _precision_at_recall(cuts, metric, tp, pp, pos_total):
             break
         choice = new
     return choice, True
+
+
+def confident_micro_operating_point(summary, metric, trusted):
+    """Pooled floor with ``confidence``: fit on one half, test on the other.
+
+    Each label's tuning samples are split at random (a fixed seed) into
+    halves ``A`` and ``B``. On ``A``, the pooled solutions without
+    confidence for the internal floors ``floor + (1 - floor) * k / (2 *
+    _FAMILY)``, ``k = _FAMILY, ..., 0`` (halfway between the floor and 1,
+    down to the floor) form a sequence fixed before ``B`` is looked at.
+    Walking it from the strictest, each solution's pooled counts on ``B``
+    must hold the floor on their one-sided Clopper-Pearson bound; the walk
+    stops at the first failure (fixed-sequence testing), and the last
+    solution that passed is kept, with its thresholds from ``A`` (labels
+    not ``trusted`` predict nothing). Nothing passes: every label predicts
+    nothing.
+    """
+    n = summary.n_samples
+    tune, test = _halves(summary)
+    kind = type(metric)
+    floors = metric.floor + (1.0 - metric.floor) / 2.0 * np.linspace(1, 0, _FAMILY + 1)
+    highest = summary.values[:, -1].astype(np.float64) if n else np.zeros(0)
+    chosen = None
+    for floor in floors if min(tune.n_samples, test.n_samples) else ():
+        inner = kind(float(floor), average="micro")
+        cuts = candidate_cuts(tune, inner)
+        point = micro_operating_point(cuts.keep(trusted[cuts.label]), inner)
+        if not point.constraint_met:
+            break
+        # Labels not trusted with the floor predict nothing on all the data.
+        fitted = np.where(trusted, point.thresholds, highest)
+        tp, pp = test.counts(fitted)
+        if not metric.holds(tp.sum(), pp.sum(), test.pos.sum()):
+            break
+        chosen = fitted
+    met = chosen is not None
+    if not met:
+        chosen = highest
+    tp, pp = summary.counts(chosen)
+    objective = float(metric.from_counts(tp, pp, summary.pos))
+    unreachable = np.array([], dtype=np.int64)
+    if not met:
+        unreachable = np.arange(summary.n_labels)
+    return OperatingPoint(chosen, objective, met, unreachable)
+
+
+def _halves(summary):
+    """Two summaries of complementary random halves of each label's samples."""
+    n = summary.n_samples
+    first = np.zeros(n, dtype=bool)
+    first[np.random.default_rng(0).permutation(n)[: n // 2]] = True
+    # Which of each label's sorted scores are positive (ties: any of them).
+    positive = np.zeros(summary.values.shape, dtype=bool)
+    for j in range(summary.n_labels):
+        scores = summary.pos_values[summary.pos_start[j] : summary.pos_start[j + 1]]
+        rank = np.arange(scores.size) - np.searchsorted(scores, scores, side="left")
+        positive[j, np.searchsorted(summary.values[j], scores, side="left") + rank] = 1
+    halves = []
+    for part in (first, ~first):
+        flags = positive[:, part]
+        values = np.ascontiguousarray(summary.values[:, part])
+        half = ScoreSummary.__new__(ScoreSummary)
+        _set_fields(half, values, values[flags], flags.sum(1))
+        halves.append(half)
+    return halves

@@ -4,7 +4,7 @@ import numpy as np
 
 from skthresh._cuts import midpoint, search_segments
 from skthresh.metrics import RecallAtPrecision, Utility
-from skthresh.strategies._operating import OperatingPoint
+from skthresh.strategies._operating import OperatingPoint, fixed_sequence
 
 
 def shared_operating_point(summary, metric, reachable, trusted):
@@ -56,7 +56,10 @@ def shared_operating_point(summary, metric, reachable, trusted):
         start_value = 0.0
         # The state above a run is its row's next run (or nothing at all).
         empty_fails = _label_fails(metric, 0, 0, summary.pos)
-        fail = _label_fails(metric, tp, pp, pos).astype(np.int64)
+        fail = _label_fails(metric, tp, pp, pos)
+        if _sequential(metric):
+            fail = _sequence_fails(metric, fail, pp, s_row)
+        fail = fail.astype(np.int64)
         fail0 = np.where(above, fail[nxt_k], empty_fails[s_row])
         fail_delta = np.where(guarded, fail - fail0, 0)
         fail_start = int((empty_fails & reachable & trusted).sum())
@@ -91,11 +94,40 @@ def shared_operating_point(summary, metric, reachable, trusted):
         PP = np.concatenate([[0], np.cumsum(d_pp[order])[last]])
         POS = int(summary.pos.sum())
         feasible = metric.holds(TP, PP, POS)
+        if _sequential(metric):
+            feasible = fixed_sequence(feasible, PP, np.array([0, PP.size]), metric)
         objective = _ratio(*metric._objective(TP, PP, POS))
         recall = _ratio(TP, POS)
     if isinstance(metric, (RecallAtPrecision, Utility)):
         recall = None  # ties: the highest threshold has the best precision
     return _pick(summary, metric, threshold, objective, feasible, recall)
+
+
+def _sequential(metric):
+    """Whether a precision floor is tested as a fixed sequence (``confidence``).
+
+    A recall floor needs no walk: its bound rises as the threshold falls, so
+    the cuts that pass are already those of a walk up from the lowest one.
+    """
+    return isinstance(metric, RecallAtPrecision) and metric.confidence is not None
+
+
+def _sequence_fails(metric, fail, pp, s_row):
+    """Per-label fails of a fixed-sequence walk down the shared threshold.
+
+    A label predicting something fails at a run when it has fewer
+    predictions than the walk's start, or when its bound misses the floor
+    there or at any tested run above (runs are by increasing level within
+    each row, so "above" is later in the row).
+    """
+    from skthresh.metrics._operating_points import sequence_start
+
+    tested = pp >= sequence_start(metric.floor, metric.confidence)
+    missed = (tested & fail).astype(np.int64)
+    after = np.cumsum(missed[::-1])[::-1]  # misses from each run to the end
+    next_row = np.searchsorted(s_row, s_row, side="right")
+    later = np.append(after, 0)[next_row]  # misses of the rows after
+    return (pp > 0) & (fail | ~tested | (after > later))
 
 
 def _ratio(k, m):

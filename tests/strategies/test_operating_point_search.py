@@ -1,6 +1,8 @@
 """Operating points in strategies: brute force per label, pooled, shared; inputs."""
 
+import functools
 import itertools
+import math
 import warnings
 
 import dask.array as da
@@ -27,6 +29,7 @@ from skthresh.strategies import (
     available_strategies,
     get_strategy,
 )
+from skthresh.strategies._operating_micro import _halves
 
 FLOORS = [0.5, 0.75, 0.9]
 
@@ -61,6 +64,31 @@ def holds(k, m, floor, confidence):
     return confidence is None or lower_bound(k, m, confidence) >= floor
 
 
+@functools.cache
+def first_tested(floor, confidence):
+    """Fewest predictions where a precision halfway to 1 clears the floor."""
+    for m in range(1, 10_000):
+        if lower_bound(math.ceil(m * (1 + floor) / 2 - 1e-9), m, confidence) >= floor:
+            return m
+    return math.inf
+
+
+def walk_down(cuts, floor, confidence):
+    """Fixed-sequence testing from the highest cut: the cuts accepted.
+
+    Cuts with fewer predictions than ``first_tested`` are not tested; the
+    others are, in order, and the walk stops at the first failure.
+    """
+    accepted = []
+    for cut in cuts:
+        if cut[2] < first_tested(floor, confidence):
+            continue
+        if not holds(cut[1], cut[2], floor, confidence):
+            break
+        accepted.append(cut)
+    return accepted
+
+
 def label_cuts(y, s):
     """Every cut of one label, highest threshold first: (threshold, tp, pp)."""
     levels = np.unique(s)[::-1]
@@ -92,7 +120,10 @@ def brute_label(y, s, metric):
         # Ties: the highest threshold, the first of the list.
         chosen = next(c for c in cuts if value(c) >= best - 1e-9)
         return s > chosen[0], None
-    if isinstance(metric, RecallAtPrecision):
+    if isinstance(metric, RecallAtPrecision) and metric.confidence is not None:
+        ok = walk_down(cuts, metric.floor, metric.confidence)
+        key = lambda c: (c[1], -c[2])  # noqa: E731
+    elif isinstance(metric, RecallAtPrecision):
         ok = [c for c in cuts if holds(c[1], c[2], metric.floor, metric.confidence)]
         key = lambda c: (c[1], -c[2])  # noqa: E731
     else:
@@ -197,7 +228,10 @@ MICRO_METRICS = st.builds(
 
 
 @settings(max_examples=80, deadline=None)
-@given(problem=problems(max_samples=7, max_labels=3), metric=MICRO_METRICS)
+@given(
+    problem=problems(max_samples=7, max_labels=3),
+    metric=MICRO_METRICS.filter(lambda metric: metric.confidence is None),
+)
 def test_micro_average_meets_the_floor_and_the_brute_force_optimum(problem, metric):
     Y, S = problem
     thresholds, strategy = learn(Y, S, metric, min_positives=0)
@@ -219,6 +253,75 @@ def test_micro_average_meets_the_floor_and_the_brute_force_optimum(problem, metr
     assert strategy.objective_ == pytest.approx(metric.score(Y, D))
 
 
+def sorted_scores(summary, j):
+    """Label ``j``'s scores and 0/1 labels, from a summary, by increasing score."""
+    scores = summary.values[j]
+    positives = summary.pos_values[summary.pos_start[j] : summary.pos_start[j + 1]]
+    y = np.zeros(scores.size, dtype=int)
+    for value in np.unique(positives):
+        at = np.flatnonzero(scores == value)
+        y[at[: int((positives == value).sum())]] = 1
+    return scores, y
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    problem=problems(max_samples=30, max_labels=3),
+    metric=st.builds(
+        lambda cls, floor, confidence: cls(
+            floor, average="micro", confidence=confidence
+        ),
+        st.sampled_from([RecallAtPrecision, PrecisionAtRecall]),
+        st.sampled_from([0.3, 0.5, 0.75]),
+        st.sampled_from([0.6, 0.9]),
+    ),
+)
+def test_micro_confidence_fits_on_one_half_and_walks_on_the_other(problem, metric):
+    Y, S = problem
+    thresholds, strategy = learn(Y, S, metric, min_positives=0)
+    fit, held = _halves(ScoreSummary(Y, S))
+    n = Y.shape[0]
+    assert (fit.n_samples, held.n_samples) == (n // 2, n - n // 2)
+    for j in range(Y.shape[1]):
+        # The halves split each label's samples: the scores and labels of
+        # both, together, are the label's.
+        parts = [sorted_scores(half, j) for half in (fit, held)]
+        scores = np.concatenate([part[0] for part in parts])
+        y = np.concatenate([part[1] for part in parts])
+        together = sorted(zip(scores, y, strict=True))
+        assert together == sorted(zip(S[:, j], Y[:, j], strict=True))
+    # The walk: internal floors from halfway to 1 down to the floor, each
+    # fitted on one half without confidence, tested pooled on the other.
+    expected = None
+    if n >= 2:
+        for k in range(20, -1, -1):
+            inner = type(metric)(
+                metric.floor + (1 - metric.floor) * k / 40, average="micro"
+            )
+            fitted, inner_strategy = learn(fit, None, inner, min_positives=0)
+            if not inner_strategy.constraint_met_:
+                break
+            D = []
+            for j in range(Y.shape[1]):
+                scores, y = sorted_scores(held, j)
+                D.append((scores > fitted[j], y))
+            TP = sum(int((d & (y == 1)).sum()) for d, y in D)
+            PP = sum(int(d.sum()) for d, y in D)
+            POS = sum(int(y.sum()) for d, y in D)
+            k_, m_ = (TP, PP) if isinstance(metric, RecallAtPrecision) else (TP, POS)
+            if not holds(k_, m_, metric.floor, metric.confidence):
+                break
+            expected = fitted
+    if expected is None:
+        assert strategy.constraint_met_ is False
+        assert not (S > thresholds).any()
+        assert_array_equal(strategy.unreachable_labels_, np.arange(Y.shape[1]))
+        return
+    assert strategy.constraint_met_ is True
+    assert_array_equal(thresholds, expected)
+    assert strategy.objective_ == pytest.approx(metric.score(Y, S > thresholds))
+
+
 def brute_shared(Y, S, metric):
     """The best shared threshold's objective by exhaustive search."""
     levels = np.unique(S)[::-1]
@@ -229,21 +332,33 @@ def brute_shared(Y, S, metric):
             [brute_label(Y[:, j], S[:, j], metric)[1] for j in range(Y.shape[1])]
         )
     best = None
+    # With confidence, a precision floor is a walk down the thresholds that
+    # stops (pooled, or per label) at the first tested failure.
+    walk = isinstance(metric, RecallAtPrecision) and metric.confidence is not None
+    first = first_tested(metric.floor, metric.confidence) if walk else 0
+    stopped = np.zeros(Y.shape[1] + 1, dtype=bool)  # per label, then pooled
+
+    def passes(k, m, where):
+        if not walk:
+            return holds(k, m, metric.floor, metric.confidence)
+        if m < first or stopped[where]:
+            return False
+        stopped[where] = not holds(k, m, metric.floor, metric.confidence)
+        return not stopped[where]
+
     for t in candidates:
         D = S > t
         tp, pp, pos = (D & (Y == 1)).sum(0), D.sum(0), Y.sum(0)
         if isinstance(metric, Utility):
             ok = True
+        elif metric.average == "micro" and isinstance(metric, RecallAtPrecision):
+            ok = passes(tp.sum(), pp.sum(), -1)
         elif metric.average == "micro":
-            k, m = (tp.sum(), pp.sum())
-            if isinstance(metric, PrecisionAtRecall):
-                k, m = tp.sum(), pos.sum()
-            ok = holds(k, m, metric.floor, metric.confidence)
+            ok = holds(tp.sum(), pos.sum(), metric.floor, metric.confidence)
         elif isinstance(metric, RecallAtPrecision):
-            ok = all(
-                pp[j] == 0 or holds(tp[j], pp[j], metric.floor, metric.confidence)
-                for j in np.flatnonzero(reachable)
-            )
+            # Every label's walk moves on, reachable or not.
+            verdict = [pp[j] == 0 or passes(tp[j], pp[j], j) for j in range(len(pp))]
+            ok = all(verdict[j] for j in np.flatnonzero(reachable))
         else:
             ok = all(
                 holds(tp[j], pos[j], metric.floor, metric.confidence)
@@ -327,13 +442,14 @@ def test_per_label_utility_needs_one_gain_per_label(strategy):
         get_strategy(strategy).optimize(Y, S, Utility(fp=[-1.0, -2.0]))
 
 
-def test_micro_floor_holds_labels_with_few_positives_out():
+@pytest.mark.parametrize("confidence", [None, 0.9])
+def test_micro_floor_holds_labels_with_few_positives_out(confidence):
     Y, S = make_tagging_scores(400, 6, random_state=1)
     Y = np.asarray(Y).copy()
     Y[:, 2] = 0
     Y[:3, 2] = 1  # three positives
     strategy = CoordinateAscent()
-    metric = RecallAtPrecision(0.7, average="micro")
+    metric = RecallAtPrecision(0.7, average="micro", confidence=confidence)
     with pytest.warns(UnreachableFloorWarning, match="label indices 2 have fewer"):
         thresholds = strategy.optimize(Y, S, metric, min_positives=5)
     assert thresholds[2] >= S[:, 2].max()
@@ -467,3 +583,20 @@ def test_no_positive_anywhere_predicts_nothing(strategy, metric):
     with pytest.warns(UnreachableFloorWarning):
         thresholds = get_strategy(strategy).optimize(Y, S, metric)
     assert not (S > thresholds).any()
+
+
+@pytest.mark.parametrize("strategy", ["coordinate", "global"])
+def test_confidence_walk_stops_at_the_first_failure(strategy):
+    # From the top: two positives, three negatives (a dip: precision 2/5),
+    # then six positives, where the precision (8/11) and its bound are back
+    # above the floor. The walk stops at the dip and keeps the top two.
+    y = np.array([1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1])
+    s = np.linspace(1.0, 0.0, y.size)
+    Y, S = y[:, None], s[:, None]
+    metric = RecallAtPrecision(0.5, confidence=0.6)
+    assert first_tested(0.5, 0.6) <= 2
+    assert holds(2, 2, 0.5, 0.6) and not holds(2, 5, 0.5, 0.6)
+    assert holds(8, 11, 0.5, 0.6)  # a bound at the lower cut alone would pass
+    thresholds, fitted = learn(Y, S, metric, strategy=strategy)
+    assert_array_equal(S[:, 0] > thresholds[0], np.arange(y.size) < 2)
+    assert_array_equal(fitted.constraint_met_, [True])
