@@ -1,0 +1,155 @@
+"""Summaries of sparse scores: stored entries only, the dense summary's counts."""
+
+import tracemalloc
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from _strategies import make_strategy
+from numpy.testing import assert_array_equal
+
+from skthresh import ScoreSummary, learn_thresholds
+from skthresh.strategies import available_strategies
+
+METRICS = ["f1_micro", "f1_macro"]
+
+
+def sparse_problem(seed, n=300, n_labels=9, dtype=np.float32):
+    """Sparse scores with negative, zero and tied stored entries.
+
+    Positives sit among the stored entries and among the implicit zeros;
+    one label stores nothing, one stores every sample.
+    """
+    rng = np.random.default_rng(seed)
+    density = rng.uniform(0.05, 0.4, n_labels)
+    stored = rng.random((n, n_labels)) < density
+    stored[:, 0] = False  # only implicit zeros
+    stored[:, 1] = True  # no implicit zero
+    values = rng.normal(0.3, 0.4, (n, n_labels)).round(2)  # ties, negatives
+    values[rng.random((n, n_labels)) < 0.05] = 0.0  # stored zeros
+    Y = rng.random((n, n_labels)) < np.where(stored, 0.4, 0.05)
+    Y[0], Y[1] = True, False  # every label has both classes
+    S = sp.csr_matrix((np.where(stored, values, 0.0)).astype(dtype))
+    rows, cols = np.nonzero(stored & (values == 0.0))
+    S = S.tolil()
+    S[rows, cols] = 1.0  # placeholders become explicitly stored zeros
+    S = S.tocsr()
+    S.data[S.data == 1.0] = 0.0
+    return Y, S
+
+
+def sorted_rows(summary):
+    labels = np.arange(summary.n_labels)[:, None]
+    return summary.value_at(labels, np.arange(summary.n_samples)[None, :])
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sparse_summary_counts_equal_dense(seed, dtype):
+    Y, S = sparse_problem(seed, dtype=dtype)
+    sparse = ScoreSummary.from_arrays(sp.csr_matrix(Y), S)
+    dense = ScoreSummary.from_arrays(Y, S.toarray())
+    assert sparse.is_sparse and not dense.is_sparse
+    # Only the stored entries are kept.
+    assert sparse._flat.size == S.nnz < dense._flat.size
+    assert_array_equal(sorted_rows(sparse), dense.values)
+    assert_array_equal(sorted_rows(sparse), np.sort(S.toarray().T, axis=1))
+    assert_array_equal(sparse.pos_values, dense.pos_values)
+    assert_array_equal(sparse.pos, dense.pos)
+    rng = np.random.default_rng(seed)
+    t = np.concatenate(
+        [rng.normal(0.3, 0.4, (9, 20)), np.zeros((9, 1)), -np.zeros((9, 1))], axis=1
+    )
+    for a, b in zip(sparse.counts(t), dense.counts(t), strict=True):
+        assert_array_equal(a, b)
+    labels = np.arange(9)[:, None]
+    for strict in (False, True):
+        assert_array_equal(
+            sparse.rank_of(labels, t, strict), dense.rank_of(labels, t, strict)
+        )
+    for a, b in zip(sparse.positive_cuts(), dense.positive_cuts(), strict=True):
+        assert_array_equal(a, b)
+    for j in range(9):
+        for a, b in zip(
+            sparse.label_counts(j, t[j]), dense.label_counts(j, t[j]), strict=True
+        ):
+            assert_array_equal(a, b)
+    for a, b in zip(sparse.descending(2, 7), dense.descending(2, 7), strict=True):
+        # The implicit zeros are one entry; the others are the same.
+        assert a.size <= b.size
+    assert_array_equal(sparse.strided_sample(100), dense.strided_sample(100))
+    assert sparse.min() == dense.min() and sparse.max() == dense.max()
+    keep = np.array([0, 3, 1, 8])
+    assert_array_equal(
+        sorted_rows(sparse.take_labels(keep)), dense.take_labels(keep).values
+    )
+    with pytest.raises(ValueError, match="keeps only the stored entries"):
+        sparse.values  # noqa: B018
+
+
+@pytest.mark.parametrize("metric", METRICS)
+@pytest.mark.parametrize("strategy", available_strategies("summary"))
+def test_sparse_thresholds_bit_identical_to_dense(strategy, metric):
+    for seed in range(3):
+        Y, S = sparse_problem(seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # degenerate or rare labels
+            dense = learn_thresholds(
+                Y, S.toarray(), strategy=make_strategy(strategy), metric=metric
+            )
+            sparse = learn_thresholds(
+                sp.csr_matrix(Y), S, strategy=make_strategy(strategy), metric=metric
+            )
+            summary = ScoreSummary.from_arrays(Y, S)
+            from_summary = learn_thresholds(
+                summary, strategy=make_strategy(strategy), metric=metric
+            )
+        assert summary.is_sparse
+        assert_array_equal(sparse, dense)
+        assert_array_equal(from_summary, dense)
+
+
+@pytest.mark.parametrize("strategy", ["coordinate", "surrogate", "global"])
+def test_sparse_rare_labels_bit_identical(strategy):
+    # Rare labels are held while the others are learned on a label view.
+    Y, S = sparse_problem(5)
+    Y[:, 4] = False
+    Y[:3, 4] = True
+    kwargs = {"strategy": make_strategy(strategy), "min_positives": 5}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dense = learn_thresholds(Y, S.toarray(), **kwargs)
+        kwargs["strategy"] = make_strategy(strategy)
+        assert_array_equal(learn_thresholds(Y, S, **kwargs), dense)
+
+
+def test_sparse_summary_memory_is_of_the_stored_entries():
+    # 20,000 x 5,000 with 0.1% stored: 400 MB dense in float32, 100,000
+    # entries (0.8 MB) as CSR. Storing the implicit zeros one by one would
+    # allocate the dense size; the summary must stay near the CSR's.
+    rng = np.random.default_rng(0)
+    n, n_labels, nnz = 20_000, 5_000, 100_000
+    flat = rng.choice(n * n_labels, nnz, replace=False)
+    rows, cols = np.divmod(flat, n_labels)
+    S = sp.csr_matrix(
+        (rng.random(nnz).astype(np.float32), (rows, cols)), shape=(n, n_labels)
+    )
+    positive = rng.random(nnz) < 0.5
+    Y = sp.csr_matrix(
+        (np.ones(positive.sum(), dtype=bool), (rows[positive], cols[positive])),
+        shape=(n, n_labels),
+    )
+    dense_bytes = n * n_labels * 4
+    tracemalloc.start()
+    try:
+        summary = ScoreSummary.from_arrays(Y, S)
+        _, peak_build = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        thresholds = learn_thresholds(summary, strategy="coordinate")
+        _, peak_learn = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert summary.is_sparse and thresholds.shape == (n_labels,)
+    assert peak_build < dense_bytes / 20, peak_build
+    assert peak_learn < dense_bytes / 20, peak_learn
