@@ -191,8 +191,11 @@ class ScoreSummary:
         ----------
         chunks : iterable of (Y, scores)
             Consecutive blocks of samples; each ``Y`` a 0/1 matrix and each
-            ``scores`` a matrix (or sparse matrix) of shape ``(n_rows,
-            n_labels)``, the same ``n_labels`` throughout.
+            ``scores`` a matrix, a sparse matrix or a
+            :class:`~skthresh.TopKScores` of shape ``(n_rows, n_labels)``,
+            the same ``n_labels`` throughout. If the first chunk's scores
+            are sparse, the summary keeps the stored entries only (dense
+            chunks after it are added as sparse ones).
         n_samples : int or None, default=None
             Total number of rows, if known: the summary is then filled in
             place (memory of one copy of the scores); otherwise the chunks
@@ -265,7 +268,9 @@ class ScoreSummary:
             True 0/1 labels.
         scores : dask array of shape (n_samples, n_labels)
             Scores, chunked along rows (any chunking of the labels is
-            merged per block of rows).
+            merged per block of rows). Blocks may be scipy sparse
+            matrices: the summary then keeps their stored entries only,
+            as :meth:`from_chunks` does for sparse chunks.
         verbose : int, default=0
             Print progress, as :meth:`from_chunks` does.
 

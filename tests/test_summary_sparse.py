@@ -3,6 +3,7 @@
 import tracemalloc
 import warnings
 
+import dask.array as da
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -153,3 +154,66 @@ def test_sparse_summary_memory_is_of_the_stored_entries():
     assert summary.is_sparse and thresholds.shape == (n_labels,)
     assert peak_build < dense_bytes / 20, peak_build
     assert peak_learn < dense_bytes / 20, peak_learn
+
+
+def assert_same_summary(a, b):
+    assert a.shape == b.shape and a.dtype == b.dtype
+    assert_array_equal(sorted_rows(a), sorted_rows(b))
+    assert_array_equal(a.pos_values, b.pos_values)
+    assert_array_equal(a.pos, b.pos)
+
+
+@pytest.mark.parametrize("known_size", [True, False])
+def test_sparse_chunks_equal_whole(known_size):
+    Y, S = sparse_problem(1)
+    whole = ScoreSummary.from_arrays(Y, S)
+    cuts = [0, 1, 98, 100, 230, 300]
+    chunks = [(Y[a:b], S[a:b]) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+    n = 300 if known_size else None
+    chunked = ScoreSummary.from_chunks(chunks, n_samples=n)
+    assert chunked.is_sparse
+    assert_same_summary(chunked, whole)
+    # Sparse labels, and dense chunks among sparse ones.
+    mixed = [
+        (sp.csr_matrix(y), s.toarray() if i % 2 else s)
+        for i, (y, s) in enumerate(chunks)
+    ]
+    assert_same_summary(ScoreSummary.from_chunks(mixed, n_samples=n), whole)
+    assert_same_summary(ScoreSummary.from_arrays(Y, S, chunk_size=7), whole)
+
+
+def test_sparse_chunks_widen_and_count_rows():
+    Y, S = sparse_problem(2, dtype=np.float32)
+    S64 = S.astype(np.float64)
+    chunks = [(Y[:100], S[:100]), (Y[100:], S64[100:])]
+    widened = ScoreSummary.from_chunks(chunks)
+    assert widened.dtype == np.float64
+    assert_same_summary(widened, ScoreSummary.from_arrays(Y, S64))
+    with pytest.raises(ValueError, match="The chunks hold 300 rows; n_samples=301"):
+        ScoreSummary.from_chunks(chunks, n_samples=301)
+    bad = S[100:].copy()
+    bad.data[5] = np.nan
+    row = 100 + int(np.searchsorted(bad.indptr, 5, side="right")) - 1
+    with pytest.raises(
+        ValueError, match=f"scores of chunk 1 must be finite.*row {row}"
+    ):
+        ScoreSummary.from_chunks([(Y[:100], S[:100]), (Y[100:], bad)])
+    labels = sp.csr_matrix(Y[:100].astype(np.int64) * 2)
+    with pytest.raises(ValueError, match=r"Y of chunk 0 must contain only 0 and 1"):
+        ScoreSummary.from_chunks([(labels, S[:100])])
+    with pytest.raises(ValueError, match="same number of labels"):
+        ScoreSummary.from_chunks([(Y[:100], S[:100]), (Y[100:, :4], S[100:, :4])])
+
+
+def test_dask_sparse_blocks_equal_whole():
+    Y, S = sparse_problem(3)
+    Sd = da.from_array(S, chunks=(70, 4), asarray=False)
+    Yd = da.from_array(sp.csr_matrix(Y), chunks=(70, 4), asarray=False)
+    summary = ScoreSummary.from_dask(Yd, Sd)
+    assert summary.is_sparse
+    assert_same_summary(summary, ScoreSummary.from_arrays(Y, S.toarray()))
+    for strategy in ("coordinate", "surrogate"):
+        assert_array_equal(
+            learn_thresholds(Yd, Sd, strategy=make_strategy(strategy)),
+            learn_thresholds(Y, S.toarray(), strategy=make_strategy(strategy)),
+        )
