@@ -162,7 +162,11 @@ def read_scores(path, *, key=None, key_option="--key"):
     Returns
     -------
     scores : ndarray of float32 or float64 of shape (n_samples, n_labels)
-        The scores; float32 files stay float32.
+        The scores; float32 files stay float32. A ``.npz`` archive of
+        top-k scores, arrays ``indices`` and ``scores`` of shape
+        ``(n_samples, k)`` (index -1 for padding) and optionally
+        ``n_labels``, gives a scipy CSR matrix instead (see
+        :class:`~skthresh.TopKScores`), summarized without densifying.
     names : list of str or None
         Label names from a text table's header.
 
@@ -185,6 +189,20 @@ def read_scores(path, *, key=None, key_option="--key"):
     """
     from skthresh._validation import check_scores
 
+    top_k = _read_sparse_npz(path, key, ("indices", "scores"), ("n_labels",))
+    if top_k is not None:
+        from skthresh._top_k import TopKScores
+
+        n_labels = top_k.get("n_labels")
+        try:
+            top = TopKScores(
+                top_k["indices"],
+                top_k["scores"],
+                n_labels=None if n_labels is None else int(n_labels),
+            )
+        except ValueError as exc:
+            raise InputError(path, _one_line(exc)) from exc
+        return top.to_csr(), None
     matrix, names = read_matrix(path, key=key, key_option=key_option)
     try:
         scores = check_scores(matrix, allow_1d=False)
@@ -209,7 +227,8 @@ def read_labels(path, *, key=None, key_option="--key"):
     Returns
     -------
     labels : ndarray of bool of shape (n_samples, n_labels)
-        The labels, True for 1.
+        The labels, True for 1. A scipy sparse matrix saved with
+        ``scipy.sparse.save_npz`` gives a scipy CSR matrix of bool.
     names : list of str or None
         Label names from a text table's header.
 
@@ -232,6 +251,16 @@ def read_labels(path, *, key=None, key_option="--key"):
     """
     from skthresh._validation import check_indicator
 
+    saved = _read_sparse_npz(path, key, _SPARSE_KEYS, ())
+    if saved is not None:
+        import scipy.sparse as sp
+
+        from skthresh._summary_build import check_sparse_indicator
+
+        try:
+            return check_sparse_indicator(sp.load_npz(path), name="labels"), None
+        except ValueError as exc:
+            raise InputError(path, _one_line(exc)) from exc
     matrix, names = read_matrix(path, key=key, key_option=key_option)
     try:
         labels = check_indicator(matrix, name="labels")
@@ -477,6 +506,8 @@ def write_decisions(path, decisions, names=None):
     0,1
     """
     suffix = check_output_path(path, MATRIX_SUFFIXES)
+    if hasattr(decisions, "toarray"):  # sparse decisions of sparse scores
+        decisions = decisions.toarray()
     decisions = np.asarray(decisions).astype(np.uint8)
     if suffix in (".csv", ".tsv"):
         delimiter = "," if suffix == ".csv" else "\t"
@@ -758,6 +789,24 @@ def _read_npz(path, key, key_option):
                 path, f"has no array named {key!r}; the arrays are {shown}."
             )
         return _load_array(path, lambda: archive[key])
+
+
+_SPARSE_KEYS = ("data", "indices", "indptr", "format", "shape")
+
+
+def _read_sparse_npz(path, key, required, optional):
+    """The arrays of an ``.npz`` archive holding exactly these names, else None."""
+    path = Path(path)
+    if key is not None or path.suffix.lower() != ".npz" or not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            names = set(archive.files)
+            if not set(required) <= names <= set(required) | set(optional):
+                return None
+            return {name: archive[name] for name in names}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
+        return None  # read_matrix gives the message
 
 
 def _load_array(path, load):
