@@ -249,8 +249,9 @@ class SortedProblem:
         # Counts of all and of positive scores in each bin around theta, from
         # the compact count grids: a cost per step independent of n_samples.
         edges = (theta[:, None] + self.u[None, :] / slope[:, None]).contiguous()
-        all_le = self.grid_all.count_le(edges)
-        pos_le = self.grid_pos.count_le(edges)
+        keys = _ordered_keys(edges, self.label_ids.expand_as(edges))
+        all_le = self.grid_all.count_le(edges, keys)
+        pos_le = self.grid_pos.count_le(edges, keys)
         all_bin = all_le[:, 1:] - all_le[:, :-1]
         pos_bin = pos_le[:, 1:] - pos_le[:, :-1]
         # d tp / d theta = -sum over positives of the surrogate, and so on.
@@ -433,19 +434,22 @@ class CountGrid:
         a = int(self.start[j, 0])
         return self.points[a : a + int(self.last[j, 0]) + 1].cpu().numpy()
 
-    def count_le(self, q):
+    def count_le(self, q, keys=None):
         """Approximate number of scores at or below each point of ``q``.
 
         Parameters
         ----------
         q : tensor of float32 of shape (n_labels, k)
+        keys : tensor of int64 or None, default=None
+            ``_ordered_keys`` of ``q`` and its labels, if already known.
 
         Returns
         -------
         counts : tensor of float64 of shape (n_labels, k)
         """
         torch = _torch()
-        keys = _ordered_keys(q, self.label_ids.expand_as(q))
+        if keys is None:
+            keys = _ordered_keys(q, self.label_ids.expand_as(q))
         i = torch.searchsorted(self.keys, keys, right=True) - self.start  # points <= q
         lo = (i - 1).clamp(min=0) + self.start
         hi = torch.minimum(i, self.last) + self.start
