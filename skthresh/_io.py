@@ -187,22 +187,15 @@ def read_scores(path, *, key=None, key_option="--key"):
     >>> scores.dtype, scores.shape, names
     (dtype('float32'), (2, 2), None)
     """
+    from skthresh._io_sparse import read_top_k
     from skthresh._validation import check_scores
 
-    top_k = _read_sparse_npz(path, key, ("indices", "scores"), ("n_labels",))
+    try:
+        top_k = read_top_k(path, key)
+    except ValueError as exc:
+        raise InputError(path, _one_line(exc)) from exc
     if top_k is not None:
-        from skthresh._top_k import TopKScores
-
-        n_labels = top_k.get("n_labels")
-        try:
-            top = TopKScores(
-                top_k["indices"],
-                top_k["scores"],
-                n_labels=None if n_labels is None else int(n_labels),
-            )
-        except ValueError as exc:
-            raise InputError(path, _one_line(exc)) from exc
-        return top.to_csr(), None
+        return top_k, None
     matrix, names = read_matrix(path, key=key, key_option=key_option)
     try:
         scores = check_scores(matrix, allow_1d=False)
@@ -249,18 +242,15 @@ def read_labels(path, *, key=None, key_option="--key"):
     (array([[ True, False],
            [False,  True]]), ['dog', 'cat'])
     """
+    from skthresh._io_sparse import read_sparse_labels
     from skthresh._validation import check_indicator
 
-    saved = _read_sparse_npz(path, key, _SPARSE_KEYS, ())
-    if saved is not None:
-        import scipy.sparse as sp
-
-        from skthresh._summary_build import check_sparse_indicator
-
-        try:
-            return check_sparse_indicator(sp.load_npz(path), name="labels"), None
-        except ValueError as exc:
-            raise InputError(path, _one_line(exc)) from exc
+    try:
+        sparse = read_sparse_labels(path, key)
+    except ValueError as exc:
+        raise InputError(path, _one_line(exc)) from exc
+    if sparse is not None:
+        return sparse, None
     matrix, names = read_matrix(path, key=key, key_option=key_option)
     try:
         labels = check_indicator(matrix, name="labels")
@@ -789,24 +779,6 @@ def _read_npz(path, key, key_option):
                 path, f"has no array named {key!r}; the arrays are {shown}."
             )
         return _load_array(path, lambda: archive[key])
-
-
-_SPARSE_KEYS = ("data", "indices", "indptr", "format", "shape")
-
-
-def _read_sparse_npz(path, key, required, optional):
-    """The arrays of an ``.npz`` archive holding exactly these names, else None."""
-    path = Path(path)
-    if key is not None or path.suffix.lower() != ".npz" or not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as archive:
-            names = set(archive.files)
-            if not set(required) <= names <= set(required) | set(optional):
-                return None
-            return {name: archive[name] for name in names}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile):
-        return None  # read_matrix gives the message
 
 
 def _load_array(path, load):
