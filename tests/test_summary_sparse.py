@@ -217,3 +217,33 @@ def test_dask_sparse_blocks_equal_whole():
             learn_thresholds(Yd, Sd, strategy=make_strategy(strategy)),
             learn_thresholds(Y, S.toarray(), strategy=make_strategy(strategy)),
         )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_ragged_count_grid_counts_as_the_full_grid(seed, monkeypatch):
+    # Keeping each distinct grid point once gives the same counts, bit for
+    # bit, as the full grid of the dense path (ties make many repeats).
+    import torch
+
+    from skthresh.strategies._surrogate_engine import (
+        CountGrid,
+        Identity,
+        RaggedCountGrid,
+    )
+
+    monkeypatch.setattr(CountGrid, "size", 16)
+    rng = np.random.default_rng(seed)
+    Y = rng.random((400, 5)) < 0.3
+    S = rng.normal(size=(400, 5)).round(1).astype(np.float32)
+    summary = ScoreSummary(Y, S)
+    q = torch.as_tensor(np.sort(rng.normal(size=(5, 300)), axis=1), dtype=torch.float32)
+    for make in ("of_rows", "of_segments"):
+        if make == "of_rows":
+            full = CountGrid.of_rows(summary, Identity(), "cpu")
+            ragged = RaggedCountGrid.of_rows(summary, Identity(), "cpu")
+        else:
+            args = (summary.pos_values, summary.pos_start, Identity(), "cpu")
+            full = CountGrid.of_segments(*args)
+            ragged = RaggedCountGrid.of_segments(*args)
+        assert ragged.points.numel() < full.points.numel()
+        assert_array_equal(ragged.count_le(q).numpy(), full.count_le(q).numpy())

@@ -185,6 +185,8 @@ class SortedProblem:
         self.summary = summary
         self.transform = transform
         self.rows = _ExactRows(summary, device)
+        self.ragged = summary.is_sparse
+        grid = RaggedCountGrid if self.ragged else CountGrid
         n_labels = summary.n_labels
         self.n = summary.n_samples
         pos_label = torch.repeat_interleave(
@@ -196,8 +198,8 @@ class SortedProblem:
         self.pos_start = torch.as_tensor(summary.pos_start[:-1], device=device)
         self.label_ids = torch.arange(n_labels, device=device)[:, None]
         self.step_work = n_labels * _EDGES.size
-        self.grid_all = CountGrid.of_rows(summary, transform, device)
-        self.grid_pos = CountGrid.of_segments(
+        self.grid_all = grid.of_rows(summary, transform, device)
+        self.grid_pos = grid.of_segments(
             summary.pos_values, summary.pos_start, transform, device
         )
         self.pos = torch.as_tensor(summary.pos, dtype=torch.float64, device=device)
@@ -249,7 +251,9 @@ class SortedProblem:
         # Counts of all and of positive scores in each bin around theta, from
         # the compact count grids: a cost per step independent of n_samples.
         edges = (theta[:, None] + self.u[None, :] / slope[:, None]).contiguous()
-        keys = _ordered_keys(edges, self.label_ids.expand_as(edges))
+        keys = None
+        if self.ragged:
+            keys = _ordered_keys(edges, self.label_ids.expand_as(edges))
         all_le = self.grid_all.count_le(edges, keys)
         pos_le = self.grid_pos.count_le(edges, keys)
         all_bin = all_le[:, 1:] - all_le[:, :-1]
@@ -346,14 +350,105 @@ class CountGrid:
     over the scores near each threshold, needs no more; searching a grid
     of fixed size keeps the cost of a step independent of ``n_samples``
     (the exact counts of the forward pass come from the summary itself).
-
-    Equal grid points (in the units of the descent) are kept once, with
-    the ``le`` of the last and the ``lt`` of the first: the counts are the
-    same as with every point, and a label with few distinct scores (the
-    implicit zeros of sparse scores, few positives) costs only those.
+    For a summary of sparse scores, :class:`RaggedCountGrid` gives the same
+    counts in memory of the distinct points.
     """
 
     size = 1024
+
+    def __init__(self, points, le, lt, transform, device):
+        torch = _torch()
+        # Searched and interpolated in the units of the descent.
+        points = np.ascontiguousarray(transform.forward(points), dtype=np.float32)
+        self.points = torch.as_tensor(points, device=device)
+        self.le = torch.as_tensor(le, dtype=torch.float64, device=device)
+        self.lt = torch.as_tensor(lt, dtype=torch.float64, device=device)
+        self.last = self.points.shape[1] - 1
+
+    @classmethod
+    def of_rows(cls, summary, transform, device):
+        """From a summary of full rows (no implicit zeros)."""
+        n = summary.n_samples
+        ranks = (n - 1) - _distances_from_top(n, cls.size)[::-1]
+        points = summary.value_at(np.arange(summary.n_labels)[:, None], ranks)
+        flat, start = summary._flat, summary._start
+        return cls._counted(flat, start, n, points, transform, device)
+
+    @classmethod
+    def of_segments(cls, flat, start, transform, device):
+        """From per-label sorted segments ``flat[start[j]:start[j + 1]]``."""
+        lengths = np.diff(start)
+        longest = int(lengths.max(initial=0))
+        if longest == 0:  # no positive at all: every count is 0
+            n_labels = lengths.size
+            points = np.zeros((n_labels, 1), dtype=np.float32)
+            zeros = np.zeros((n_labels, 1))
+            return cls(points, zeros, zeros, transform, device)
+        # The same distances from each label's highest positive score
+        # (repeated points where a label has fewer).
+        distances = _distances_from_top(longest, cls.size)[::-1]
+        ranks = np.clip(lengths[:, None] - 1 - distances[None, :], 0, None)
+        index = np.minimum(start[:-1, None] + ranks, flat.size - 1)
+        points = flat[index].astype(np.float64)
+        # Labels without positives: a point above every score counts nothing.
+        points[lengths == 0] = np.inf
+        return cls._counted(flat, start[:-1], lengths, points, transform, device)
+
+    @classmethod
+    def _counted(cls, flat, row_start, lengths, points, transform, device):
+        # Each grid point is a score of its label: its counts are two binary
+        # searches in that label's sorted scores.
+        starts = np.broadcast_to(np.asarray(row_start), (points.shape[0],))
+        stops = starts + np.broadcast_to(np.asarray(lengths), starts.shape)
+        le = np.empty(points.shape, dtype=np.int64)
+        lt = np.empty(points.shape, dtype=np.int64)
+        for j, (a, b) in enumerate(zip(starts, stops, strict=True)):
+            segment = flat[a:b]
+            le[j] = np.searchsorted(segment, points[j], side="right")
+            lt[j] = np.searchsorted(segment, points[j], side="left")
+        return cls(points, le, lt, transform, device)
+
+    def label_points(self, j):
+        """The grid points of label ``j``, distinct and increasing, as numpy."""
+        return np.unique(self.points[j].cpu().numpy())
+
+    def count_le(self, q, keys=None):
+        """Approximate number of scores at or below each point of ``q``.
+
+        Parameters
+        ----------
+        q : tensor of float32 of shape (n_labels, k)
+
+        Returns
+        -------
+        counts : tensor of float64 of shape (n_labels, k)
+        """
+        torch = _torch()
+        i = torch.searchsorted(self.points, q, right=True)  # points <= q
+        lo = (i - 1).clamp(min=0)
+        hi = i.clamp(max=self.last)
+        p_lo, p_hi = self.points.gather(1, lo), self.points.gather(1, hi)
+        c_lo, c_hi = self.le.gather(1, lo), self.lt.gather(1, hi)
+        width = (p_hi - p_lo).to(torch.float64)
+        frac = torch.where(
+            width > 0, (q - p_lo).to(torch.float64) / width.clamp(min=1e-300), 0.0
+        )
+        inside = c_lo + (c_hi - c_lo) * frac.clamp(0.0, 1.0)
+        below = torch.zeros_like(inside)
+        above = self.le[:, self.last :]
+        return torch.where(i == 0, below, torch.where(i > self.last, above, inside))
+
+
+class RaggedCountGrid:
+    """The counts of :class:`CountGrid`, each label's distinct points only.
+
+    The same grid points as :class:`CountGrid` (the same ranks, implicit
+    zeros included), but equal grid points (in the units of the descent)
+    are kept once, with the ``le`` of the last and the ``lt`` of the first:
+    the counts are the same as with every point, and a label with few
+    distinct scores (the implicit zeros of sparse scores, few positives)
+    costs only those.
+    """
 
     def __init__(self, points, le, lt, lengths, device):
         torch = _torch()
@@ -374,7 +469,7 @@ class CountGrid:
     def of_rows(cls, summary, transform, device):
         """From the scores of each label of a summary."""
         n = summary.n_samples
-        ranks = (n - 1) - _distances_from_top(n, cls.size)[::-1]
+        ranks = (n - 1) - _distances_from_top(n, CountGrid.size)[::-1]
 
         def block(labels):
             points = summary.value_at(labels[:, None], ranks[None, :])
@@ -396,7 +491,7 @@ class CountGrid:
             return cls(points, zeros, zeros, np.ones(n_labels, dtype=np.int64), device)
         # The same distances from each label's highest positive score
         # (repeated points where a label has fewer).
-        distances = _distances_from_top(longest, cls.size)[::-1]
+        distances = _distances_from_top(longest, CountGrid.size)[::-1]
 
         def block(labels):
             ranks = np.clip(lengths[labels, None] - 1 - distances[None, :], 0, None)
