@@ -232,6 +232,7 @@ def test_ragged_count_grid_counts_as_the_full_grid(seed, monkeypatch):
     )
 
     monkeypatch.setattr(CountGrid, "size", 16)
+    monkeypatch.setattr(RaggedCountGrid, "block", 2)  # blocks of labels too
     rng = np.random.default_rng(seed)
     Y = rng.random((400, 5)) < 0.3
     S = rng.normal(size=(400, 5)).round(1).astype(np.float32)

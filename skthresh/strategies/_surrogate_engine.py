@@ -524,6 +524,9 @@ class RaggedCountGrid:
         points, le, lt, lengths = (np.concatenate(p) for p in zip(*parts, strict=True))
         return cls(points, le, lt, lengths.astype(np.int64), device)
 
+    # Labels per block of count_le.
+    block = 2048
+
     def label_points(self, j):
         """The grid points of label ``j``, distinct and increasing, as numpy."""
         a = int(self.start[j, 0])
@@ -545,9 +548,20 @@ class RaggedCountGrid:
         torch = _torch()
         if keys is None:
             keys = _ordered_keys(q, self.label_ids.expand_as(q))
-        i = torch.searchsorted(self.keys, keys, right=True) - self.start  # points <= q
-        lo = (i - 1).clamp(min=0) + self.start
-        hi = torch.minimum(i, self.last) + self.start
+        out = torch.empty(q.shape, dtype=torch.float64, device=q.device)
+        # Blocks of labels: a dozen temporaries of one block at a time.
+        for a in range(0, q.shape[0], self.block):
+            b = min(a + self.block, q.shape[0])
+            out[a:b] = self._count_le(
+                q[a:b], keys[a:b], self.start[a:b], self.last[a:b]
+            )
+        return out
+
+    def _count_le(self, q, keys, start, last):
+        torch = _torch()
+        i = torch.searchsorted(self.keys, keys, right=True) - start  # points <= q
+        lo = (i - 1).clamp(min=0) + start
+        hi = torch.minimum(i, last) + start
         p_lo, p_hi = self.points[lo], self.points[hi]
         c_lo, c_hi = self.le[lo], self.lt[hi]
         width = (p_hi - p_lo).to(torch.float64)
@@ -556,8 +570,8 @@ class RaggedCountGrid:
         )
         inside = c_lo + (c_hi - c_lo) * frac.clamp(0.0, 1.0)
         below = torch.zeros_like(inside)
-        above = self.le[self.start + self.last].expand_as(inside)
-        return torch.where(i == 0, below, torch.where(i > self.last, above, inside))
+        above = self.le[start + last].expand_as(inside)
+        return torch.where(i == 0, below, torch.where(i > last, above, inside))
 
 
 class _SurrogateStep:
