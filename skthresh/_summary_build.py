@@ -199,9 +199,10 @@ class SparseBuilder:
         labels = np.concatenate(self.labels)
         self.labels = []
         stored = np.bincount(labels, minlength=self.n_labels).astype(np.int64)
-        flat = _sort_by_label(labels, np.concatenate(self.scores))
+        scores = np.concatenate(self.scores)
         self.scores = []
-        del labels
+        flat = _sort_by_label(labels, scores)
+        del labels, scores
         start = np.concatenate([[0], np.cumsum(stored)[:-1]]).astype(np.int64)
         pos_labels = np.concatenate(self.pos_labels)
         pos_scores = np.concatenate(self.pos_scores).astype(self.dtype, copy=False)
@@ -239,22 +240,27 @@ def _entries(S, rows, labels):
 
 def _sort_by_label(labels, scores):
     """``scores`` sorted by label, then by score (one sort of packed keys)."""
-    if scores.dtype == np.float32:
-        # Label in the upper 32 bits, the score's bits ordered as the floats
-        # in the lower 32: one sort of 64-bit keys, then the bits back.
-        bits = scores.view(np.uint32)
-        sign = bits >> np.uint32(31)
-        flip = np.where(sign, np.uint32(0xFFFFFFFF), np.uint32(1 << 31))
-        keys = labels.astype(np.uint64) << np.uint64(32)
-        keys |= (bits ^ flip).astype(np.uint64)
-        del bits, flip
-        keys.sort()
-        low = (keys & np.uint64(0xFFFFFFFF)).astype(np.uint32)
-        del keys
-        back = np.where(low >> np.uint32(31), np.uint32(1 << 31), np.uint32(0xFFFFFFFF))
-        low ^= back
-        return low.view(np.float32)
-    return scores[np.lexsort((scores, labels))]
+    if scores.dtype != np.float32:
+        return scores[np.lexsort((scores, labels))]
+    # Label in the upper 32 bits, the score's bits ordered as the floats in
+    # the lower 32: one sort of 64-bit keys, then the bits back. Packed and
+    # unpacked in blocks, so that the peak is the keys and the scores.
+    top, sign = np.uint32(0xFFFFFFFF), np.uint32(1 << 31)
+    keys = np.empty(scores.size, dtype=np.uint64)
+    block = 2**20
+    for a in range(0, scores.size, block):
+        bits = scores[a : a + block].view(np.uint32)
+        ordered = bits ^ np.where(bits >> np.uint32(31), top, sign)
+        keys[a : a + block] = labels[a : a + block].astype(np.uint64) << np.uint64(32)
+        keys[a : a + block] |= ordered
+    del labels, scores
+    keys.sort()
+    flat = np.empty(keys.size, dtype=np.float32)
+    out = flat.view(np.uint32)
+    for a in range(0, keys.size, block):
+        low = (keys[a : a + block] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        out[a : a + block] = low ^ np.where(low >> np.uint32(31), sign, top)
+    return flat
 
 
 def set_dense(summary, values, pos_values, pos):
