@@ -471,10 +471,24 @@ class RaggedCountGrid:
         n = summary.n_samples
         ranks = (n - 1) - _distances_from_top(n, CountGrid.size)[::-1]
 
+        flat, start, stop, zeros = (
+            summary._flat,
+            summary._start,
+            summary._stop,
+            summary._zeros,
+        )
+
         def block(labels):
             points = summary.value_at(labels[:, None], ranks[None, :])
-            le = summary.rank_of(labels[:, None], points)
-            lt = summary.rank_of(labels[:, None], points, strict=True)
+            # summary.rank_of, one label's binary searches at a time (in C).
+            le = np.empty(points.shape, dtype=np.int64)
+            lt = np.empty(points.shape, dtype=np.int64)
+            for r, j in enumerate(labels):
+                segment = flat[start[j] : stop[j]]
+                le[r] = np.searchsorted(segment, points[r], side="right")
+                le[r] += zeros[j] * (points[r] >= 0)
+                lt[r] = np.searchsorted(segment, points[r], side="left")
+                lt[r] += zeros[j] * (points[r] > 0)
             return points, le, lt
 
         return cls._built(summary.n_labels, ranks.size, block, transform, device)
