@@ -32,8 +32,8 @@ memory to generate than a few MB.
 ``--sparse-floor F`` also runs each strategy on the scores given as a
 ``scipy.sparse.csr_matrix`` after setting every score below ``F`` to 0
 (missing entries are scores of 0), through
-:func:`skthresh.learn_thresholds`, which densifies the sparse matrix one
-chunk of rows at a time into its summary. The sparse matrix is built once
+:func:`skthresh.learn_thresholds`, which summarizes the sparse matrix's
+stored entries only, one chunk of rows at a time. The sparse matrix is built once
 in the parent and saved next to the data (``scipy.sparse.save_npz``); the
 rows are named e.g. ``surrogate (sparse)``. Their micro-F1 is that of the
 floored scores; a second table gives the same thresholds' micro-F1 on the

@@ -4,6 +4,7 @@ from skthresh._api import apply_thresholds, learn_thresholds
 from skthresh._classifier import SurrogateThresholdClassifier
 from skthresh._show_versions import show_versions
 from skthresh._summary import ScoreSummary
+from skthresh._top_k import TopKScores
 from skthresh._version import __version__  # noqa: F401 (public attribute)
 from skthresh.metrics import (
     FBeta,
@@ -25,6 +26,7 @@ __all__ = [
     "RecallAtPrecision",
     "ScoreSummary",
     "SurrogateThresholdClassifier",
+    "TopKScores",
     "UnreachableFloorWarning",
     "Utility",
     "apply_thresholds",

@@ -3,6 +3,7 @@
 import numpy as np
 
 from skthresh._summary import ScoreSummary, is_dask
+from skthresh._top_k import TopKScores, label_lists_to_csr
 from skthresh._torch import is_tensor
 from skthresh._validation import check_scores, check_thresholds
 from skthresh.strategies._registry import configure_strategy
@@ -18,7 +19,7 @@ from skthresh.utils._sklearn_compat import validate_params
 @validate_params(
     {
         "Y_true": ["array-like", "sparse matrix", ScoreSummary],
-        "scores": ["array-like", "sparse matrix", None],
+        "scores": ["array-like", "sparse matrix", TopKScores, None],
         "strategy": "no_validation",  # get_strategy lists the registered names
         "metric": "no_validation",  # check_metric lists the metric names
         "min_positives": "no_validation",  # BaseThresholdStrategy.optimize
@@ -44,10 +45,12 @@ def learn_thresholds(
     chunk into a :class:`ScoreSummary`, never copied whole, whenever the
     strategy and metric need only per-label counts (F-beta averaged over
     labels, every strategy but ``"bagged"`` and ``surrogate`` with
-    ``mode="dense"``). Otherwise it is read a block of rows at a time:
-    ``"global"`` finds the best shared threshold of a samples average
-    without loading it whole, and the other strategies get the blocks
-    validated and joined into one matrix.
+    ``mode="dense"``). Sparse scores and :class:`TopKScores` are then
+    summarized by their stored entries only: memory proportional to those,
+    with the same thresholds as from the dense matrix. Otherwise (a samples
+    average) the input is read a block of rows at a time: ``"global"`` finds
+    the best shared threshold without loading it whole, and the other
+    strategies get the blocks validated and joined into one matrix.
 
     Parameters
     ----------
@@ -56,11 +59,13 @@ def learn_thresholds(
         True 0/1 labels of the tuning samples (a 1-D array is one label),
         or a :class:`ScoreSummary` of labels and scores (then ``scores``
         is None).
-    scores : {array-like, sparse matrix} of shape (n_samples, n_labels), \
-            default=None
+    scores : {array-like, sparse matrix, TopKScores} of shape \
+            (n_samples, n_labels), default=None
         Scores of the same samples: probabilities, logits or any decision
         score where higher means more likely positive. Torch tensors may
-        live on any device; dask arrays are summarized block by block.
+        live on any device; dask arrays are summarized block by block. With
+        :class:`TopKScores` (each sample's ``k`` best labels), ``Y_true``
+        may also be a list of label-index lists, one per sample.
     strategy : str or BaseThresholdStrategy, default="surrogate"
         A registered name (see
         :func:`~skthresh.strategies.available_strategies`) or a strategy
@@ -107,6 +112,10 @@ def learn_thresholds(
             f"got Y_true of type {type(Y_true).__name__} and "
             f"scores={'None' if scores is None else type(scores).__name__}."
         )
+    if isinstance(scores, TopKScores):
+        if isinstance(Y_true, list | tuple):
+            Y_true = label_lists_to_csr(Y_true, *scores.shape, name="Y_true")
+        scores = scores.to_csr()
     if _streamed(Y_true, scores):
         if not _counts_suffice(strategy, metric):
             # Read a block of rows at a time: per-sample counts (the samples
@@ -144,7 +153,7 @@ def _counts_suffice(strategy, metric):
 
 @validate_params(
     {
-        "scores": ["array-like", "sparse matrix"],
+        "scores": ["array-like", "sparse matrix", TopKScores],
         "thresholds": "no_validation",  # check_thresholds says how many
     },
     prefer_skip_nested_validation=True,
@@ -157,7 +166,8 @@ def apply_thresholds(scores, thresholds):
 
     Parameters
     ----------
-    scores : array-like or torch tensor of shape (n_samples, n_labels)
+    scores : {array-like, sparse matrix, TopKScores} or torch tensor of \
+            shape (n_samples, n_labels)
         Scores; a 1-D array is one label.
     thresholds : float or array-like of shape (n_labels,)
         One threshold per label, or one for all.
@@ -168,7 +178,8 @@ def apply_thresholds(scores, thresholds):
         0/1 decisions. A torch tensor input gives a torch tensor of int64 on
         the same device. Sparse scores (missing entries are 0) give a
         sparse CSR matrix when no threshold is negative, so that the missing
-        entries stay negative; otherwise a dense array.
+        entries stay negative; otherwise a dense array. :class:`TopKScores`
+        are sparse scores: the labels outside a sample's top ``k`` score 0.
 
     Examples
     --------
@@ -200,6 +211,8 @@ def apply_thresholds(scores, thresholds):
         if scores.ndim == 1:
             theta_t = theta_t[0]
         return (scores.to(torch.float64) > theta_t).to(torch.int64)
+    if isinstance(scores, TopKScores):
+        scores = scores.to_csr()
     if hasattr(scores, "tocsr") and scores.ndim == 2:
         sparse = _apply_sparse(scores, thresholds)
         if sparse is not None:

@@ -118,7 +118,7 @@ def _scores(scorers, Y, S, thresholds):
 
 def _warm_up(strategy, Y, S, metric):
     """Run a strategy once on a few rows, untimed; the timed run reports errors."""
-    rows = slice(0, min(len(S), 64))
+    rows = slice(0, min(S.shape[0] if hasattr(S, "shape") else len(S), 64))
     with warnings.catch_warnings(), contextlib.redirect_stdout(None):
         warnings.simplefilter("ignore")
         try:

@@ -162,7 +162,11 @@ def read_scores(path, *, key=None, key_option="--key"):
     Returns
     -------
     scores : ndarray of float32 or float64 of shape (n_samples, n_labels)
-        The scores; float32 files stay float32.
+        The scores; float32 files stay float32. A ``.npz`` archive of
+        top-k scores, arrays ``indices`` and ``scores`` of shape
+        ``(n_samples, k)`` (index -1 for padding) and optionally
+        ``n_labels``, gives a scipy CSR matrix instead (see
+        :class:`~skthresh.TopKScores`), summarized without densifying.
     names : list of str or None
         Label names from a text table's header.
 
@@ -183,8 +187,15 @@ def read_scores(path, *, key=None, key_option="--key"):
     >>> scores.dtype, scores.shape, names
     (dtype('float32'), (2, 2), None)
     """
+    from skthresh._io_sparse import read_top_k
     from skthresh._validation import check_scores
 
+    try:
+        top_k = read_top_k(path, key)
+    except ValueError as exc:
+        raise InputError(path, _one_line(exc)) from exc
+    if top_k is not None:
+        return top_k, None
     matrix, names = read_matrix(path, key=key, key_option=key_option)
     try:
         scores = check_scores(matrix, allow_1d=False)
@@ -209,7 +220,8 @@ def read_labels(path, *, key=None, key_option="--key"):
     Returns
     -------
     labels : ndarray of bool of shape (n_samples, n_labels)
-        The labels, True for 1.
+        The labels, True for 1. A scipy sparse matrix saved with
+        ``scipy.sparse.save_npz`` gives a scipy CSR matrix of bool.
     names : list of str or None
         Label names from a text table's header.
 
@@ -230,8 +242,15 @@ def read_labels(path, *, key=None, key_option="--key"):
     (array([[ True, False],
            [False,  True]]), ['dog', 'cat'])
     """
+    from skthresh._io_sparse import read_sparse_labels
     from skthresh._validation import check_indicator
 
+    try:
+        sparse = read_sparse_labels(path, key)
+    except ValueError as exc:
+        raise InputError(path, _one_line(exc)) from exc
+    if sparse is not None:
+        return sparse, None
     matrix, names = read_matrix(path, key=key, key_option=key_option)
     try:
         labels = check_indicator(matrix, name="labels")
@@ -477,6 +496,8 @@ def write_decisions(path, decisions, names=None):
     0,1
     """
     suffix = check_output_path(path, MATRIX_SUFFIXES)
+    if hasattr(decisions, "toarray"):  # sparse decisions of sparse scores
+        decisions = decisions.toarray()
     decisions = np.asarray(decisions).astype(np.uint8)
     if suffix in (".csv", ".tsv"):
         delimiter = "," if suffix == ".csv" else "\t"

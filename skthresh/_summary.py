@@ -2,13 +2,21 @@
 
 import contextlib
 import numbers
-import time
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-from joblib import cpu_count
 
-from skthresh._cuts import count_le, midpoint, search_segments
+from skthresh._cuts import midpoint, search_segments
+from skthresh._summary_build import (
+    CHUNK_BYTES,
+    DenseBuilder,
+    Progress,
+    SparseBuilder,
+    check_sparse_chunk,
+    is_sparse,
+    set_dense,
+    set_ragged,
+)
+from skthresh._top_k import TopKScores, label_lists_to_csr
 from skthresh._validation import (
     check_indicator,
     check_scores,
@@ -16,9 +24,6 @@ from skthresh._validation import (
     raise_shape_mismatch,
 )
 from skthresh.metrics import check_metric
-
-# Rows of scores copied at once while a summary is built, in bytes.
-_CHUNK_BYTES = 64 * 2**20
 
 
 class ScoreSummary:
@@ -54,7 +59,9 @@ class ScoreSummary:
         Shape of the score matrix summarized.
     values : ndarray of shape (n_labels, n_samples)
         Row ``j``: label ``j``'s scores in ascending order, in the scores'
-        float type (float32 or float64).
+        float type (float32 or float64). Only for summaries without
+        implicit zeros (see :attr:`is_sparse`); read any summary's scores
+        with :meth:`value_at` and :meth:`rank_of`.
     pos : ndarray of int64 of shape (n_labels,)
         Positive samples of each label.
     pos_values : ndarray of shape (pos.sum(),)
@@ -64,11 +71,20 @@ class ScoreSummary:
 
     Notes
     -----
-    Memory: one copy of the scores, plus the positive scores. Building it
-    costs a transposed copy of the scores, chunk by chunk, and one sort of
-    each label's scores, in place and in up to four threads: the scores are
-    never copied twice. That is about twenty passes over the score matrix
-    (a pass being ``(S > t).sum(0)``) at 20,000 x 527.
+    Sparse scores (a scipy sparse matrix, chunks of them, Dask blocks of
+    them, or :class:`~skthresh.TopKScores`) are summarized by their stored
+    entries only: each label keeps its stored scores, sorted, and the
+    number of its implicit zeros, so memory is proportional to the stored
+    entries, not to ``n_samples * n_labels``. Every count, and so every
+    threshold learned from the summary, is the same as from the dense
+    matrix.
+
+    Memory of dense scores: one copy of the scores, plus the positive
+    scores. Building it costs a transposed copy of the scores, chunk by
+    chunk, and one sort of each label's scores, in place and in up to four
+    threads: the scores are never copied twice. That is about twenty
+    passes over the score matrix (a pass being ``(S > t).sum(0)``) at
+    20,000 x 527.
 
     Examples
     --------
@@ -85,6 +101,9 @@ class ScoreSummary:
     """
 
     def __init__(self, Y, S):
+        if is_sparse(S) or _is_top_k(S):
+            self.__dict__.update(type(self).from_arrays(Y, S).__dict__)
+            return
         Y, S = check_tuning_data(Y, S)
         self._fill(Y, S)
 
@@ -96,9 +115,9 @@ class ScoreSummary:
         return summary
 
     def _fill(self, Y, S, verbose=0):
-        progress = _Progress(verbose, S.shape[0])
-        builder = _Builder(S.shape[1], S.shape[0], S.dtype)
-        rows = max(1, _CHUNK_BYTES // max(1, S.shape[1] * S.dtype.itemsize))
+        progress = Progress(verbose, S.shape[0])
+        builder = DenseBuilder(S.shape[1], S.shape[0], S.dtype)
+        rows = max(1, CHUNK_BYTES // max(1, S.shape[1] * S.dtype.itemsize))
         for i, start in enumerate(range(0, S.shape[0], rows)):
             builder.add(Y[start : start + rows], S[start : start + rows])
             progress.chunk(i, builder.filled)
@@ -115,12 +134,16 @@ class ScoreSummary:
         Parameters
         ----------
         Y : {array-like, sparse matrix} of shape (n_samples, n_labels)
-            True 0/1 labels.
-        scores : {array-like, sparse matrix} of shape (n_samples, n_labels)
+            True 0/1 labels (with top-k scores, also a list of label-index
+            lists, see :class:`~skthresh.TopKScores`).
+        scores : {array-like, sparse matrix, TopKScores} of shape \
+                (n_samples, n_labels)
             Scores: a numpy array, a ``numpy.memmap`` (read chunk by
-            chunk, never loaded whole), or a scipy sparse matrix, whose
+            chunk, never loaded whole), a scipy sparse matrix, whose
             missing entries are scores of 0 (as when a large tagger's
-            scores below a floor are dropped).
+            scores below a floor are dropped), or a
+            :class:`~skthresh.TopKScores`. Sparse and top-k scores give a
+            summary of their stored entries only (see Notes of the class).
         chunk_size : int or None, default=None
             Rows read at once; by default about 64 MB of scores.
         verbose : int, default=0
@@ -133,6 +156,10 @@ class ScoreSummary:
         """
         if is_dask(scores) or is_dask(Y):
             return cls.from_dask(Y, scores, verbose=verbose)
+        if _is_top_k(scores):
+            if isinstance(Y, list | tuple):
+                Y = label_lists_to_csr(Y, *scores.shape)
+            scores = scores.to_csr()
         if hasattr(scores, "tocsr"):
             scores = scores.tocsr()
         if hasattr(Y, "tocsr"):
@@ -144,7 +171,7 @@ class ScoreSummary:
                 f"{(n_samples, n_labels)}."
             )
         if chunk_size is None:
-            chunk_size = max(1, _CHUNK_BYTES // (8 * max(1, n_labels)))
+            chunk_size = max(1, CHUNK_BYTES // (8 * max(1, n_labels)))
         chunk_size = _check_chunk_size(chunk_size)
         shape_y = _shape_of(Y, "Y")
         if shape_y != (n_samples, n_labels):
@@ -165,8 +192,11 @@ class ScoreSummary:
         ----------
         chunks : iterable of (Y, scores)
             Consecutive blocks of samples; each ``Y`` a 0/1 matrix and each
-            ``scores`` a matrix (or sparse matrix) of shape ``(n_rows,
-            n_labels)``, the same ``n_labels`` throughout.
+            ``scores`` a matrix, a sparse matrix or a
+            :class:`~skthresh.TopKScores` of shape ``(n_rows, n_labels)``,
+            the same ``n_labels`` throughout. If the first chunk's scores
+            are sparse, the summary keeps the stored entries only (dense
+            chunks after it are added as sparse ones).
         n_samples : int or None, default=None
             Total number of rows, if known: the summary is then filled in
             place (memory of one copy of the scores); otherwise the chunks
@@ -179,7 +209,7 @@ class ScoreSummary:
         -------
         summary : ScoreSummary
         """
-        progress = _Progress(verbose, n_samples)
+        progress = Progress(verbose, n_samples)
         builder = None
         for i, chunk in enumerate(chunks):
             try:
@@ -192,18 +222,35 @@ class ScoreSummary:
             # Rows in messages count from the first chunk's first row.
             first = 0 if builder is None else builder.filled
             of = "" if _whole else f" of chunk {i}"
-            S_chunk = check_scores(S_chunk, name=f"scores{of}", row_offset=first)
-            Y_chunk = check_indicator(Y_chunk, name=f"Y{of}")
+            if _is_top_k(S_chunk):
+                S_chunk = S_chunk.to_csr()
+            sparse = is_sparse(S_chunk) if builder is None else builder.sparse
+            if sparse:
+                Y_chunk, S_chunk = check_sparse_chunk(
+                    Y_chunk,
+                    S_chunk,
+                    names=(f"Y{of}", f"scores{of}"),
+                    row_offset=first,
+                    where=f" in chunk {i}",
+                )
+            else:
+                S_chunk = check_scores(S_chunk, name=f"scores{of}", row_offset=first)
+                Y_chunk = check_indicator(Y_chunk, name=f"Y{of}")
             if Y_chunk.shape != S_chunk.shape:
                 raise_shape_mismatch(Y_chunk.shape, S_chunk.shape, f" in chunk {i}")
-            if builder is None:
-                builder = _Builder(S_chunk.shape[1], n_samples, S_chunk.dtype)
+            if builder is None and sparse:
+                builder = SparseBuilder(S_chunk.shape[1], S_chunk.dtype)
+            elif builder is None:
+                builder = DenseBuilder(S_chunk.shape[1], n_samples, S_chunk.dtype)
             builder.add(Y_chunk, S_chunk, index=i)
             progress.chunk(i, builder.filled)
         if builder is None:
             raise ValueError("chunks must hold at least one (Y, scores) chunk.")
         progress.sorting(builder.filled)
-        summary = builder.finish(cls.__new__(cls))
+        if builder.sparse:
+            summary = builder.finish(cls.__new__(cls), n_samples)
+        else:
+            summary = builder.finish(cls.__new__(cls))
         progress.done(summary)
         return summary
 
@@ -222,7 +269,9 @@ class ScoreSummary:
             True 0/1 labels.
         scores : dask array of shape (n_samples, n_labels)
             Scores, chunked along rows (any chunking of the labels is
-            merged per block of rows).
+            merged per block of rows). Blocks may be scipy sparse
+            matrices: the summary then keeps their stored entries only,
+            as :meth:`from_chunks` does for sparse chunks.
         verbose : int, default=0
             Print progress, as :meth:`from_chunks` does.
 
@@ -262,20 +311,131 @@ class ScoreSummary:
     @property
     def dtype(self):
         """The float type of the scores summarized."""
-        return self.values.dtype
+        return self.pos_values.dtype if self._flat.size == 0 else self._flat.dtype
 
     @property
     def shape(self):
         """``(n_samples, n_labels)`` of the score matrix summarized."""
         return (self.n_samples, self.n_labels)
 
+    @property
+    def is_sparse(self):
+        """Whether the summary keeps implicit zeros as counts (sparse scores)."""
+        return self._has_zeros
+
+    @property
+    def values(self):
+        """Each label's scores in ascending order, of shape (n_labels, n_samples)."""
+        if self._has_zeros:
+            raise ValueError(
+                "This summary of sparse scores keeps only the stored entries; read "
+                "its scores with value_at() and rank_of()."
+            )
+        n, start = self.n_samples, self._start
+        if n == 0:
+            return self._flat[:0].reshape(self.n_labels, 0)
+        if self.n_labels and (start == start[0] + n * np.arange(start.size)).all():
+            return self._flat[start[0] : start[0] + n * start.size].reshape(-1, n)
+        return self._flat[start[:, None] + np.arange(n)]
+
+    def _with_zeros_written(self):
+        """This summary with its implicit zeros written out as scores.
+
+        For the code that still reads :attr:`values` (operating points, the
+        folds of ``"shrunk"``): a sparse summary becomes the dense summary
+        of the same scores, of ``n_samples * n_labels`` scores in memory; a
+        dense summary is returned as it is.
+        """
+        if not self._has_zeros:
+            return self
+        n = self.n_samples
+        values = np.empty((self.n_labels, n), dtype=self._flat.dtype)
+        ranks = np.arange(n)
+        for j in range(self.n_labels):
+            values[j] = self.value_at(j, ranks)
+        dense = type(self).__new__(type(self))
+        set_dense(dense, values, self.pos_values, self.pos)
+        return dense
+
+    def stored(self):
+        """Every label's stored scores, label after label, and their numbers.
+
+        Returns
+        -------
+        flat : ndarray
+            Label ``j``'s stored scores, ascending, follow label ``j - 1``'s.
+        lengths : ndarray of int64 of shape (n_labels,)
+        """
+        lengths = self._stop - self._start
+        if (self._start[1:] == self._stop[:-1]).all():
+            return self._flat[self._start[0] : self._stop[-1]], lengths
+        offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        index = np.repeat(self._start - offsets, lengths) + np.arange(lengths.sum())
+        return self._flat[index], lengths
+
+    def value_at(self, labels, ranks):
+        """The ``ranks``-th lowest score of each of ``labels`` (from 0).
+
+        Parameters
+        ----------
+        labels, ranks : array-like of int
+            Broadcast together; ranks in ``[0, n_samples)``.
+
+        Returns
+        -------
+        values : ndarray in the scores' float type
+        """
+        labels = np.asarray(labels, dtype=np.int64)
+        ranks = np.asarray(ranks, dtype=np.int64)
+        if not self._has_zeros:
+            return self._flat[self._start[labels] + ranks]
+        a, z = self._zero_at[labels], self._zeros[labels]
+        index = self._start[labels] + np.where(ranks < a, ranks, ranks - z)
+        if self._flat.size == 0:
+            return np.zeros(np.shape(index), dtype=self.dtype)
+        found = self._flat[np.clip(index, 0, self._flat.size - 1)]
+        zero = (ranks >= a) & (ranks < a + z)
+        return np.where(zero, self.dtype.type(0), found)
+
+    def rank_of(self, labels, values, strict=False):
+        """Scores of each of ``labels`` at or below ``values`` (below if strict).
+
+        Parameters
+        ----------
+        labels : array-like of int
+        values : array-like of float
+            Broadcast with ``labels``; compared in the wider float type.
+        strict : bool, default=False
+
+        Returns
+        -------
+        counts : ndarray of int64
+        """
+        labels = np.asarray(labels, dtype=np.int64)
+        values = np.asarray(values)
+        counts = search_segments(
+            self._flat, self._start[labels], self._stop[labels], values, strict
+        )
+        if self._has_zeros:
+            zero_in = (values > 0) if strict else (values >= 0)
+            counts = counts + self._zeros[labels] * zero_in
+        return counts
+
+    def label_min(self):
+        """The lowest score of each label."""
+        return self.value_at(np.arange(self.n_labels), 0)
+
+    def label_max(self):
+        """The highest score of each label."""
+        return self.value_at(np.arange(self.n_labels), self.n_samples - 1)
+
     def min(self):
         """The lowest score."""
-        return self.values[:, 0].min()
+        return self.label_min().min()
 
     def max(self):
         """The highest score."""
-        return self.values[:, -1].max()
+        return self.label_max().max()
 
     def counts(self, thresholds, labels=None):
         """True and predicted positives above thresholds.
@@ -297,11 +457,9 @@ class ScoreSummary:
         t = np.asarray(thresholds, dtype=np.float64)
         if labels is None:
             labels = np.arange(self.n_labels).reshape((-1,) + (1,) * (t.ndim - 1))
-        row = self._row_start[labels]
-        n = self.n_samples
-        pp = n - count_le(self.values.ravel(), row, row + n, t)
+        pp = self.n_samples - self.rank_of(labels, t)
         lo, hi = self.pos_start[labels], self.pos_start[labels + 1]
-        tp = (hi - lo) - count_le(self.pos_values, lo, hi, t)
+        tp = (hi - lo) - search_segments(self.pos_values, lo, hi, t, False)
         return tp, pp
 
     def score(self, metric, thresholds):
@@ -336,7 +494,11 @@ class ScoreSummary:
         tp, pp : ndarray of int64 of shape (k,)
         """
         t = np.asarray(thresholds, dtype=np.float64)
-        pp = self.n_samples - np.searchsorted(self.values[j], t, side="right")
+        segment = self._flat[self._start[j] : self._stop[j]]
+        le = np.searchsorted(segment, t, side="right")
+        if self._has_zeros:
+            le = le + self._zeros[j] * (t >= 0)
+        pp = self.n_samples - le
         pv = self.pos_values[self.pos_start[j] : self.pos_start[j + 1]]
         tp = pv.size - np.searchsorted(pv, t, side="right")
         return tp.astype(np.int64), pp.astype(np.int64)
@@ -353,9 +515,9 @@ class ScoreSummary:
             np.asarray(labels, dtype=np.int64), np.asarray(n_above, dtype=np.int64)
         )
         n = self.n_samples
-        v = self.values
-        upper = v[labels, np.clip(n - n_above, 0, n - 1)].astype(np.float64)
-        lower = v[labels, np.clip(n - n_above - 1, 0, n - 1)].astype(np.float64)
+        upper = self.value_at(labels, np.clip(n - n_above, 0, n - 1))
+        lower = self.value_at(labels, np.clip(n - n_above - 1, 0, n - 1))
+        upper, lower = upper.astype(np.float64), lower.astype(np.float64)
         return np.where(
             n_above == 0,
             lower,
@@ -393,8 +555,7 @@ class ScoreSummary:
         idx = np.flatnonzero(first)
         label, level = pos_label[idx], pv[idx]
         tp = self.pos_start[label + 1] - idx
-        row = self._row_start[label]
-        pp = n - search_segments(self.values.ravel(), row, row + n, level, strict=True)
+        pp = n - self.rank_of(label, level, strict=True)
         # Decreasing thresholds within each label.
         order = np.lexsort((-idx, label))
         label, tp, pp = label[order], tp[order], pp[order]
@@ -406,14 +567,53 @@ class ScoreSummary:
         out_label = np.repeat(np.arange(L), n_levels + 1)
         out_tp = np.zeros(size, dtype=np.int64)
         out_pp = np.zeros(size, dtype=np.int64)
-        out_thr = self.values[:, -1].astype(np.float64)[out_label]
+        out_thr = self.label_max().astype(np.float64)[out_label]
         rest = np.ones(size, dtype=bool)
         rest[start[:-1]] = False
         out_tp[rest], out_pp[rest], out_thr[rest] = tp, pp, thr
         return out_label, out_tp, out_pp, out_thr, start
 
+    def descending(self, j0, j1):
+        """Scores of labels ``j0:j1`` by decreasing score, a run of zeros as one.
+
+        Returns
+        -------
+        label : ndarray of int64
+            Label of each entry, minus ``j0``; labels in increasing order.
+        value : ndarray
+            The scores, decreasing within each label; a label's implicit
+            zeros are one entry.
+        n_at_or_above : ndarray of int64
+            Scores of the label at or above the entry, itself (all its
+            zeros for the run of implicit zeros) included.
+        """
+        labels = np.arange(j0, j1)
+        m = self._stop[labels] - self._start[labels]
+        z = self._zeros[labels]
+        has = z > 0
+        c = m + has
+        offsets = np.concatenate([[0], np.cumsum(c)])
+        label = np.repeat(np.arange(labels.size), c)
+        r = (offsets[1:] - 1)[label] - np.arange(offsets[-1])  # ascending index
+        if not self._has_zeros:
+            return label, self._flat[self._start[labels][label] + r], m[label] - r
+        a, hz = self._zero_at[labels][label], has[label]
+        after = hz & (r > a)
+        index = self._start[labels][label] + np.where(after, r - 1, r)
+        rank = np.where(after, r - 1 + z[label], r)
+        value = self._flat[np.clip(index, 0, max(self._flat.size - 1, 0))]
+        value = np.where(hz & (r == a), self.dtype.type(0), value)
+        return label, value, self.n_samples - rank
+
+    def stored_blocks(self, max_bytes=16 * 2**20):
+        """Every stored score once, in blocks of about ``max_bytes``."""
+        flat, lengths = self.stored()
+        size = max(1, max_bytes // max(1, flat.itemsize))
+        for a in range(0, flat.size, size):
+            yield flat[a : a + size]
+
     def take_labels(self, labels):
-        """A summary of some of the labels only (a copy of their rows).
+        """A summary of some of the labels only.
 
         Parameters
         ----------
@@ -423,6 +623,8 @@ class ScoreSummary:
         Returns
         -------
         summary : ScoreSummary
+            It shares this summary's scores (copying only the positive
+            ones): do not modify either.
         """
         labels = np.arange(self.n_labels)[labels]
         out = ScoreSummary.__new__(ScoreSummary)
@@ -430,54 +632,28 @@ class ScoreSummary:
         offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         index = np.repeat(self.pos_start[labels] - offsets, lengths)
         index += np.arange(index.size)
-        _set_fields(out, self.values[labels], self.pos_values[index], lengths)
+        set_ragged(
+            out,
+            self._flat,
+            self._start[labels],
+            self._stop[labels],
+            self._zeros[labels],
+            self.n_samples,
+            self.pos_values[index],
+            lengths,
+        )
         return out
 
     @contextlib.contextmanager
     def _label_view(self, labels):
-        """A summary of some labels that shares this one's memory, for a while.
-
-        The kept labels' rows are moved to the front in place (the others
-        are saved aside), a summary of views on them is yielded, and every
-        row is put back afterwards, even on error: memory of the labels left
-        out only, where :meth:`take_labels` copies the kept ones. The summary
-        must not be used elsewhere meanwhile.
+        """A summary of some labels that shares this one's scores, for a while.
 
         Parameters
         ----------
         labels : ndarray of bool of shape (n_labels,)
             The labels kept.
         """
-        keep = np.flatnonzero(labels)
-        left = np.flatnonzero(~np.asarray(labels, dtype=bool))
-        values, pos_values, start = self.values, self.pos_values, self.pos_start
-        saved_rows = values[left].copy()
-        saved_pos = [pos_values[start[j] : start[j + 1]].copy() for j in left]
-        lengths = self.pos[keep]
-        new_start = np.concatenate([[0], np.cumsum(lengths)])
-        try:
-            # Forward moves: a row only ever moves to a lower index.
-            for k, j in enumerate(keep):
-                if k != j:
-                    values[k] = values[j]
-                a, b = start[j], start[j + 1]
-                if new_start[k] != a:
-                    pos_values[new_start[k] : new_start[k + 1]] = pos_values[a:b]
-            view = ScoreSummary.__new__(ScoreSummary)
-            _set_fields(view, values[: keep.size], pos_values[: new_start[-1]], lengths)
-            yield view
-        finally:
-            # Backward moves restore the kept rows, then the saved ones.
-            for k in range(keep.size - 1, -1, -1):
-                j = keep[k]
-                a, b = start[j], start[j + 1]
-                if new_start[k] != a:
-                    pos_values[a:b] = pos_values[new_start[k] : new_start[k + 1]]
-                if k != j:
-                    values[j] = values[k]
-            values[left] = saved_rows
-            for j, part in zip(left, saved_pos, strict=True):
-                pos_values[start[j] : start[j + 1]] = part
+        yield self.take_labels(np.flatnonzero(labels))
 
     def scaled(self, factor):
         """A summary of the scores divided by ``factor`` (a power of two).
@@ -485,7 +661,16 @@ class ScoreSummary:
         Dividing by a power of two is exact: every count is unchanged.
         """
         out = ScoreSummary.__new__(ScoreSummary)
-        _set_fields(out, self.values / factor, self.pos_values / factor, self.pos)
+        set_ragged(
+            out,
+            self._flat / factor,
+            self._start,
+            self._stop,
+            self._zeros,
+            self.n_samples,
+            self.pos_values / factor,
+            self.pos,
+        )
         return out
 
     def strided_sample(self, size=200_000):
@@ -495,158 +680,15 @@ class ScoreSummary:
         -------
         sample : ndarray of shape (n_labels, k)
         """
-        step = max(1, self.values.size // size)
+        step = max(1, (self.n_labels * self.n_samples) // size)
         cols = np.arange(0, self.n_samples, max(1, step // max(1, self.n_labels)))
         if cols.size * self.n_labels > 2 * size:
             cols = cols[:: max(1, (cols.size * self.n_labels) // size)]
-        return self.values[:, cols]
+        return self.value_at(np.arange(self.n_labels)[:, None], cols[None, :])
 
 
-class _Progress:
-    """Progress lines of a summary build: the first at once, then about one a second."""
-
-    def __init__(self, verbose, n_samples):
-        self.verbose, self.n_samples = verbose, n_samples
-        self.start = self.last = time.perf_counter()
-        if verbose:
-            of = "" if n_samples is None else f" of {n_samples:,} samples"
-            self._print(f"summarizing the scores{of}: reading rows")
-
-    def _print(self, text):
-        print(f"[ScoreSummary] {text}", flush=True)
-
-    def chunk(self, index, rows):
-        if not self.verbose:
-            return
-        now = time.perf_counter()
-        if self.verbose > 1 or now - self.last >= 1.0:
-            of = "" if self.n_samples is None else f" of {self.n_samples:,}"
-            self._print(
-                f"chunk {index + 1}: {rows:,}{of} rows read, {now - self.start:.1f}s"
-            )
-            self.last = now
-
-    def sorting(self, rows):
-        if self.verbose:
-            elapsed = time.perf_counter() - self.start
-            self._print(
-                f"{rows:,} rows read in {elapsed:.1f}s; sorting each label's scores"
-            )
-
-    def done(self, summary):
-        if self.verbose:
-            elapsed = time.perf_counter() - self.start
-            self._print(
-                f"built: {summary.n_samples:,} samples x {summary.n_labels:,} labels "
-                f"in {elapsed:.1f}s"
-            )
-
-
-class _Builder:
-    """Fills a summary from consecutive chunks of rows."""
-
-    def __init__(self, n_labels, n_samples, dtype):
-        self.n_labels = n_labels
-        self.n_samples = n_samples
-        self.dtype = dtype
-        self.values = None
-        self.parts = []
-        self.filled = 0
-        self.pos_labels, self.pos_scores = [], []
-        if n_samples is not None:
-            self.values = np.empty((n_labels, n_samples), dtype=dtype)
-
-    def add(self, Y, S, index=0):
-        if S.shape[1] != self.n_labels:
-            raise ValueError(
-                f"Every chunk must have the same number of labels; chunk {index} "
-                f"has {S.shape[1]}, the first had {self.n_labels}."
-            )
-        if S.dtype != self.dtype:
-            # Mixed float types: keep the wider one for every score.
-            wider = np.promote_types(S.dtype, self.dtype)
-            if wider != self.dtype:
-                self._widen(wider)
-            S = S.astype(self.dtype, copy=False)
-        if self.values is not None:
-            stop = self.filled + S.shape[0]
-            if stop > self.n_samples:
-                raise ValueError(
-                    f"The chunks hold more than n_samples={self.n_samples} rows."
-                )
-            _transpose_into(S, self.values, self.filled)
-        else:
-            part = np.empty(S.shape[::-1], dtype=self.dtype)
-            _transpose_into(S, part, 0)
-            self.parts.append(part)
-        rows, labels = np.nonzero(np.asarray(Y, dtype=bool))
-        self.pos_labels.append(labels.astype(np.int32))
-        self.pos_scores.append(S[rows, labels])
-        self.filled += S.shape[0]
-
-    def _widen(self, dtype):
-        self.dtype = dtype
-        if self.values is not None:
-            # Only the rows filled so far hold scores.
-            wider = np.empty(self.values.shape, dtype=dtype)
-            wider[:, : self.filled] = self.values[:, : self.filled]
-            self.values = wider
-        self.parts = [p.astype(dtype) for p in self.parts]
-        self.pos_scores = [p.astype(dtype) for p in self.pos_scores]
-
-    def finish(self, summary):
-        if self.values is None:
-            self.values = np.concatenate(self.parts, axis=1)
-            self.parts = []
-        elif self.filled != self.n_samples:
-            raise ValueError(
-                f"The chunks hold {self.filled} rows; n_samples={self.n_samples}."
-            )
-        values = self.values
-        # Sort each label's scores in place, blocks of labels in a few
-        # threads (numpy's sort releases the GIL).
-        block = max(1, (_CHUNK_BYTES // 8) // max(1, values.shape[1] * values.itemsize))
-        starts = range(0, values.shape[0], block)
-        n_threads = min(4, cpu_count(), len(starts))
-
-        def sort(start):
-            values[start : start + block].sort(axis=1)
-
-        if n_threads > 1:
-            with ThreadPoolExecutor(n_threads) as executor:
-                list(executor.map(sort, starts))
-        else:
-            for start in starts:
-                sort(start)
-        labels = np.concatenate(self.pos_labels)
-        scores = np.concatenate(self.pos_scores).astype(self.dtype, copy=False)
-        order = np.lexsort((scores, labels))
-        pos = np.bincount(labels, minlength=self.n_labels).astype(np.int64)
-        _set_fields(summary, values, scores[order], pos)
-        return summary
-
-
-def _transpose_into(S, out, first):
-    """``out[:, first:first + len(S)] = S.T``, tile by tile.
-
-    A transposed copy in one go reads or writes with a stride of a whole
-    row; tiles of 1,024 rows by 256 labels stay in the cache, which made
-    it about nine times faster (100,000 x 2,000 float32: 0.35 s, not 3.2).
-    """
-    n_rows, n_labels = S.shape
-    for r in range(0, n_rows, 1024):
-        r_stop = min(r + 1024, n_rows)
-        for c in range(0, n_labels, 256):
-            out[c : c + 256, first + r : first + r_stop] = S[r:r_stop, c : c + 256].T
-
-
-def _set_fields(summary, values, pos_values, pos):
-    summary.values = values
-    summary.n_labels, summary.n_samples = values.shape
-    summary.pos = np.asarray(pos, dtype=np.int64)
-    summary.pos_start = np.concatenate([[0], np.cumsum(summary.pos)])
-    summary.pos_values = pos_values
-    summary._row_start = np.arange(summary.n_labels, dtype=np.int64) * summary.n_samples
+def _is_top_k(obj):
+    return isinstance(obj, TopKScores)
 
 
 def is_dask(obj):
@@ -673,7 +715,7 @@ def _rows(obj, start, size):
     if not hasattr(obj, "shape"):
         obj = np.asarray(obj)
     if hasattr(obj, "tocsr"):
-        return obj[start : start + size].toarray()
+        return obj[start : start + size]
     if hasattr(obj, "iloc"):
         return obj.iloc[start : start + size]
     return obj[start : start + size]

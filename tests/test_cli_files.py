@@ -1179,3 +1179,56 @@ def test_tables_are_aligned(capsys, tmp_path, files, data):
         assert_aligned(table)
         assert set(table[1]) <= set("|-:")
     assert "| a rather long label name |" in out
+
+
+# --- top-k scores and sparse labels ----------------------------------------------
+
+
+def test_fit_and_apply_top_k_npz(capsys, tmp_path):
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(0)
+    n, n_labels, k = 200, 12, 3
+    indices = np.array([rng.choice(n_labels, k, replace=False) for _ in range(n)])
+    indices[::7, -1] = -1  # padding
+    scores = rng.random((n, k)).round(2)
+    S = np.zeros((n, n_labels))
+    used = indices != -1
+    S[np.nonzero(used)[0], indices[used]] = scores[used]
+    Y = rng.random((n, n_labels)) < np.where(S > 0, S, 0.05)
+    np.savez(tmp_path / "top.npz", indices=indices, scores=scores, n_labels=n_labels)
+    sp.save_npz(tmp_path / "labels.npz", sp.csr_matrix(Y))
+    doc, _, _ = fit(
+        capsys,
+        tmp_path / "top.npz",
+        tmp_path / "labels.npz",
+        tmp_path / "t.json",
+        "--strategy",
+        "coordinate",
+    )
+    expected = learn_thresholds(Y, S, strategy="coordinate")
+    assert_array_equal(doc["thresholds"], expected)
+    status, _, err = run(
+        capsys,
+        "apply",
+        "--scores",
+        tmp_path / "top.npz",
+        "--thresholds",
+        tmp_path / "t.json",
+        "--out",
+        tmp_path / "d.npy",
+    )
+    assert status == 0, err
+    assert_array_equal(np.load(tmp_path / "d.npy"), S > expected)
+    np.savez(tmp_path / "bad.npz", indices=indices, scores=scores, n_labels=5)
+    status, _, err = run(
+        capsys,
+        "apply",
+        "--scores",
+        tmp_path / "bad.npz",
+        "--thresholds",
+        tmp_path / "t.json",
+        "--out",
+        tmp_path / "d2.npy",
+    )
+    assert status != 0 and "below n_labels=5" in err

@@ -342,7 +342,8 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
     def _fit_operating_point(self, Y, scores, metric, min_positives):
         """Thresholds for an operating-point metric, from a summary."""
         if isinstance(Y, ScoreSummary):
-            summary = Y
+            # The searches read each label's full sorted scores.
+            summary = Y._with_zeros_written()
         else:
             Y, S = check_tuning_data(Y, scores)
             summary = ScoreSummary._of_validated(Y, S, self._verbosity())

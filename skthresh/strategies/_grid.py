@@ -161,8 +161,8 @@ class GridSearch(BaseThresholdStrategy):
 
     def _search_label(self, summary, label_search, j):
         """Counts of label ``j``'s best grid cut, None if it is no better."""
-        lo = float(summary.values[j, 0])
-        hi = float(summary.values[j, -1])
+        lo = float(summary.value_at(j, 0))
+        hi = float(summary.value_at(j, summary.n_samples - 1))
         grid = _linspace(lo, hi, self.n_points)
         scorer = label_search.scorer(j)
         best_value, best = scorer.current, None

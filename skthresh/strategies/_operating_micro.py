@@ -6,7 +6,8 @@
 
 import numpy as np
 
-from skthresh._summary import ScoreSummary, _set_fields
+from skthresh._summary import ScoreSummary
+from skthresh._summary_build import set_dense
 from skthresh.metrics import RecallAtPrecision
 from skthresh.strategies._operating import OperatingPoint, candidate_cuts
 
@@ -270,6 +271,6 @@ def _halves(summary):
         flags = positive[:, part]
         values = np.ascontiguousarray(summary.values[:, part])
         half = ScoreSummary.__new__(ScoreSummary)
-        _set_fields(half, values, values[flags], flags.sum(1))
+        set_dense(half, values, values[flags], flags.sum(1))
         halves.append(half)
     return halves

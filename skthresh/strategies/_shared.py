@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skthresh._cuts import level_cut_threshold, midpoint, search_segments
+from skthresh._cuts import level_cut_threshold, midpoint
 from skthresh._summary import ScoreSummary
 from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
 from skthresh.strategies._held import plain_metric
@@ -213,8 +213,11 @@ def best_shared_threshold_summary(summary, metric):
     block = max(1, (32 * 2**20) // max(1, n * 8))
     for j0 in range(0, n_labels, block):
         j1 = min(j0 + block, n_labels)
-        k = candidate(summary.values[j0:j1, ::-1])
-        d_f += _macro_changes(k, j0, pos_keys, width, summary, f0, metric)
+        label, value, n_above = summary.descending(j0, j1)
+        k = candidate(value)
+        d_f += _macro_changes(
+            label, k, n_above, j0, pos_keys, width, summary, f0, metric
+        )
     values_at = (f0.sum() + np.cumsum(d_f)[:-1]) / n_labels
     # The highest cut among those equal up to the rounding of the sums.
     top = values_at.max()
@@ -226,38 +229,33 @@ def best_shared_threshold_summary(summary, metric):
 
 
 def _summary_micro_cut(summary, metric):
-    rows = max(1, (16 * 2**20) // max(1, summary.n_samples * summary.values.itemsize))
-
-    def blocks():
-        for start in range(0, summary.n_labels, rows):
-            yield summary.values[start : start + rows]
-
     threshold, value = best_micro_cut(
-        blocks,
+        summary.stored_blocks,
         summary.pos_values,
-        summary.values.size,
+        summary.n_samples * summary.n_labels,
         metric,
         lambda level: _below(summary, level),
+        zeros=int(summary._zeros.sum()),
     )
     if threshold is None:
         return np.float64(summary.max()), value
     return threshold, value
 
 
-def _macro_changes(k, j0, pos_keys, width, summary, f0, metric):
+def _macro_changes(rows, k, n_above, j0, pos_keys, width, summary, f0, metric):
     """Changes of the summed per-label F at each candidate, for some labels.
 
-    ``k`` holds the candidate index of each score of labels ``j0, j0 + 1,
-    ...``, by decreasing score (so by increasing ``k``) along each row.
+    ``k`` holds the candidate index of each score of labels ``j0 + rows``,
+    by decreasing score (so by increasing ``k``) within each label, and
+    ``n_above`` the label's scores at or above it (see
+    :meth:`ScoreSummary.descending`).
     """
-    b, n = k.shape
     # Counts change once per run of scores entering at the same candidate.
-    last = np.ones((b, n), dtype=bool)
-    last[:, :-1] = k[:, :-1] != k[:, 1:]
-    rows, cols = np.nonzero(last)
-    k_run = k[rows, cols]
+    last = np.ones(k.size, dtype=bool)
+    last[:-1] = (k[:-1] != k[1:]) | (rows[:-1] != rows[1:])
+    ends = np.flatnonzero(last)
+    rows, k_run, pp = rows[ends], k[ends], n_above[ends]
     label = j0 + rows
-    pp = cols + 1
     tp = (
         np.searchsorted(pos_keys, label * width + k_run, side="right")
         - summary.pos_start[label]
@@ -281,10 +279,8 @@ def _threshold_below(summary, level):
 
 def _below(summary, level):
     """The highest score below ``level`` of any label, None if none is."""
-    n = summary.n_samples
-    row = summary._row_start
-    below = search_segments(summary.values.ravel(), row, row + n, level, strict=True)
+    below = summary.rank_of(np.arange(summary.n_labels), level, strict=True)
     has = below > 0
     if not has.any():
         return None
-    return summary.values[np.flatnonzero(has), below[has] - 1].max()
+    return summary.value_at(np.flatnonzero(has), below[has] - 1).max()

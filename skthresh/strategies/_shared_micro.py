@@ -63,7 +63,7 @@ def ordered_keys(values):
     return keys, width
 
 
-def best_micro_cut(blocks, pos_scores, n_scores, metric, highest_below):
+def best_micro_cut(blocks, pos_scores, n_scores, metric, highest_below, zeros=0):
     """Exact best shared cut of a micro F-beta.
 
     Parameters
@@ -80,6 +80,9 @@ def best_micro_cut(blocks, pos_scores, n_scores, metric, highest_below):
     highest_below : callable
         ``highest_below(level)``: the highest score below ``level``, or
         None if there is none.
+    zeros : int, default=0
+        Scores of 0 not in the blocks (the implicit zeros of sparse
+        scores), counted as if they were.
 
     Returns
     -------
@@ -100,6 +103,8 @@ def best_micro_cut(blocks, pos_scores, n_scores, metric, highest_below):
     raw = np.zeros(_CELLS, dtype=np.int64)
     for block in blocks():
         raw += np.bincount(_raw_high(block), minlength=_CELLS)
+    zero = np.zeros(1, dtype=pos_sorted.dtype)
+    raw[_raw_high(zero)[0]] += zeros
     hist = np.bincount(_CELL_OF_RAW, weights=raw, minlength=_CELLS).astype(np.int64)
     at_or_above = np.cumsum(hist[::-1])[::-1]  # scores in cells >= c
     level_cell = _CELL_OF_RAW[_raw_high(levels.astype(pos_sorted.dtype))]
@@ -131,6 +136,10 @@ def best_micro_cut(blocks, pos_scores, n_scores, metric, highest_below):
     in_cell = np.searchsorted(kept_cells, level_cell[idx], side="right") - (
         np.searchsorted(kept_keys, level_keys, side="left")
     )
+    if zeros:
+        # The implicit zeros at or above a level of their cell.
+        same = level_cell[idx] == _CELL_OF_RAW[_raw_high(zero)[0]]
+        in_cell += zeros * (same & (level_keys <= ordered_keys(zero)[0][0]))
     pp = above_cell[idx] + in_cell
     values = f(tp[idx], pp, n_pos)
     # Highest threshold among the best: the first in descending order.

@@ -74,7 +74,7 @@ def given_thresholds(init, S, *, warn_outside=True):
     if not warn_outside:
         return theta
     if isinstance(S, ScoreSummary):
-        low, high = S.values[:, 0], S.values[:, -1]
+        low, high = S.label_min(), S.label_max()
     else:
         low, high = S.min(axis=0), S.max(axis=0)
     outside = np.flatnonzero((theta >= high) | (theta < low))

@@ -114,7 +114,7 @@ class LogitTransform:
         # Smallest distance of a score strictly inside (0, 1) to 0 or 1,
         # without copying the scores.
         if isinstance(S, ScoreSummary):  # sorted rows
-            low, high = _inner_extremes(S.values)
+            low, high = _inner_extremes(S)
         else:
             low = float(np.min(S, where=S > 0, initial=1.0))
             high = float(np.max(S, where=S < 1, initial=0.0))
@@ -134,18 +134,16 @@ class LogitTransform:
         return expit(np.asarray(x, dtype=np.float64))
 
 
-def _inner_extremes(values):
-    """Lowest score above 0 and highest below 1, from per-label sorted rows."""
-    n_labels, n = values.shape
-    row = np.arange(n_labels, dtype=np.int64) * n
-    flat = values.ravel()
-    first_above = search_segments(flat, row, row + n, 0.0, strict=False)  # <= 0
-    last_below = search_segments(flat, row, row + n, 1.0, strict=True) - 1  # < 1
-    rows = np.arange(n_labels)
+def _inner_extremes(summary):
+    """Lowest score above 0 and highest below 1, from a summary."""
+    n = summary.n_samples
+    rows = np.arange(summary.n_labels)
+    first_above = summary.rank_of(rows, 0.0)  # scores <= 0
+    last_below = summary.rank_of(rows, 1.0, strict=True) - 1  # scores < 1
     ok = first_above < n
-    low = float(values[rows[ok], first_above[ok]].min()) if ok.any() else 1.0
+    low = float(summary.value_at(rows[ok], first_above[ok]).min()) if ok.any() else 1.0
     ok = last_below >= 0
-    high = float(values[rows[ok], last_below[ok]].max()) if ok.any() else 0.0
+    high = float(summary.value_at(rows[ok], last_below[ok]).max()) if ok.any() else 0.0
     return low, high
 
 
@@ -186,8 +184,9 @@ class SortedProblem:
         self.torch = torch
         self.summary = summary
         self.transform = transform
-        # Zero-copy on the CPU for float32 scores.
-        self.values = as_tensor(summary.values, dtype=torch.float32, device=device)
+        self.rows = _ExactRows(summary, device)
+        self.ragged = summary.is_sparse
+        grid = RaggedCountGrid if self.ragged else CountGrid
         n_labels = summary.n_labels
         self.n = summary.n_samples
         pos_label = torch.repeat_interleave(
@@ -199,8 +198,8 @@ class SortedProblem:
         self.pos_start = torch.as_tensor(summary.pos_start[:-1], device=device)
         self.label_ids = torch.arange(n_labels, device=device)[:, None]
         self.step_work = n_labels * _EDGES.size
-        self.grid_all = CountGrid.of_rows(summary.values, transform, device)
-        self.grid_pos = CountGrid.of_segments(
+        self.grid_all = grid.of_rows(summary, transform, device)
+        self.grid_pos = grid.of_segments(
             summary.pos_values, summary.pos_start, transform, device
         )
         self.pos = torch.as_tensor(summary.pos, dtype=torch.float64, device=device)
@@ -217,8 +216,9 @@ class SortedProblem:
         """Spread between the 5% and 95% quantiles of each label's scores."""
         torch = self.torch
         lo, hi = int(0.05 * (self.n - 1)), int(0.95 * (self.n - 1))
-        v = self.summary.values
-        ends = self.transform.forward(v[:, [0, lo, hi, -1]])
+        ranks = np.array([0, lo, hi, self.n - 1])
+        labels = np.arange(self.summary.n_labels)[:, None]
+        ends = self.transform.forward(self.summary.value_at(labels, ranks))
         spread = ends[:, 2] - ends[:, 1]
         full = ends[:, 3] - ends[:, 0]
         spread = np.where(spread > 0, spread, full)
@@ -236,7 +236,7 @@ class SortedProblem:
         """Scores above and positives above each point, per label."""
         torch = self.torch
         q = self._queries(points)
-        above = self.n - torch.searchsorted(self.values, q, right=True)
+        above = self.n - self.rows.count_le(q)
         keys = _ordered_keys(q, self.label_ids.expand_as(q))
         pos_le = torch.searchsorted(self.pos_keys, keys, right=True)
         pos_above = self.pos[:, None] - (pos_le - self.pos_start[:, None])
@@ -251,8 +251,11 @@ class SortedProblem:
         # Counts of all and of positive scores in each bin around theta, from
         # the compact count grids: a cost per step independent of n_samples.
         edges = (theta[:, None] + self.u[None, :] / slope[:, None]).contiguous()
-        all_le = self.grid_all.count_le(edges)
-        pos_le = self.grid_pos.count_le(edges)
+        keys = None
+        if self.ragged:
+            keys = _ordered_keys(edges, self.label_ids.expand_as(edges))
+        all_le = self.grid_all.count_le(edges, keys)
+        pos_le = self.grid_pos.count_le(edges, keys)
         all_bin = all_le[:, 1:] - all_le[:, :-1]
         pos_bin = pos_le[:, 1:] - pos_le[:, :-1]
         # d tp / d theta = -sum over positives of the surrogate, and so on.
@@ -269,9 +272,8 @@ class SortedProblem:
         Each is the midpoint between the two scores of its label around the
         cut that ``theta`` makes, as the exact strategies place theirs.
         """
-        torch = self.torch
         q = self._queries(theta.detach()[:, None])
-        below = torch.searchsorted(self.values, q, right=True)[:, 0].cpu().numpy()
+        below = self.rows.count_le(q)[:, 0].cpu().numpy()
         return self.summary.cut_threshold(np.arange(below.size), self.n - below)
 
 
@@ -299,6 +301,43 @@ def _distances_from_top(n, size):
     return distances[distances <= n - 1].astype(np.int64)
 
 
+class _ExactRows:
+    """Exact float32 counts of each label's scores at or below points.
+
+    A summary of full rows is searched row by row in place (no copy for
+    float32 scores); one of sparse scores, in sorted 64-bit keys of its
+    stored scores (label, then score), its implicit zeros added by count.
+    """
+
+    def __init__(self, summary, device):
+        torch = _torch()
+        self.torch = torch
+        self.keys = None
+        if not summary.is_sparse:
+            # Zero-copy on the CPU for float32 scores.
+            self.values = as_tensor(summary.values, dtype=torch.float32, device=device)
+            return
+        flat, lengths = summary.stored()
+        labels = torch.repeat_interleave(
+            torch.arange(summary.n_labels, device=device),
+            torch.as_tensor(lengths, device=device),
+        )
+        values = as_tensor(flat, dtype=torch.float32, device=device)
+        self.keys = _ordered_keys(values, labels)
+        start = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        self.start = torch.as_tensor(start, device=device)[:, None]
+        self.zeros = torch.as_tensor(summary._zeros, device=device)[:, None]
+        self.label_ids = torch.arange(summary.n_labels, device=device)[:, None]
+
+    def count_le(self, q):
+        """Scores at or below each point of ``q`` (float32, (n_labels, k))."""
+        if self.keys is None:
+            return self.torch.searchsorted(self.values, q, right=True)
+        keys = _ordered_keys(q, self.label_ids.expand_as(q))
+        le = self.torch.searchsorted(self.keys, keys, right=True) - self.start
+        return le + self.zeros * (q >= 0)
+
+
 class CountGrid:
     """Approximate counts of scores at or below any point, in fixed memory.
 
@@ -311,6 +350,8 @@ class CountGrid:
     over the scores near each threshold, needs no more; searching a grid
     of fixed size keeps the cost of a step independent of ``n_samples``
     (the exact counts of the forward pass come from the summary itself).
+    For a summary of sparse scores, :class:`RaggedCountGrid` gives the same
+    counts in memory of the distinct points.
     """
 
     size = 1024
@@ -325,13 +366,13 @@ class CountGrid:
         self.last = self.points.shape[1] - 1
 
     @classmethod
-    def of_rows(cls, values, transform, device):
-        """From per-label sorted rows of equal length."""
-        n = values.shape[1]
+    def of_rows(cls, summary, transform, device):
+        """From a summary of full rows (no implicit zeros)."""
+        n = summary.n_samples
         ranks = (n - 1) - _distances_from_top(n, cls.size)[::-1]
-        points = values[:, ranks]
-        row_start = np.arange(values.shape[0]) * n
-        return cls._counted(values.ravel(), row_start, n, points, transform, device)
+        points = summary.value_at(np.arange(summary.n_labels)[:, None], ranks)
+        flat, start = summary._flat, summary._start
+        return cls._counted(flat, start, n, points, transform, device)
 
     @classmethod
     def of_segments(cls, flat, start, transform, device):
@@ -367,7 +408,11 @@ class CountGrid:
             lt[j] = np.searchsorted(segment, points[j], side="left")
         return cls(points, le, lt, transform, device)
 
-    def count_le(self, q):
+    def label_points(self, j):
+        """The grid points of label ``j``, distinct and increasing, as numpy."""
+        return np.unique(self.points[j].cpu().numpy())
+
+    def count_le(self, q, keys=None):
         """Approximate number of scores at or below each point of ``q``.
 
         Parameters
@@ -392,6 +437,155 @@ class CountGrid:
         below = torch.zeros_like(inside)
         above = self.le[:, self.last :]
         return torch.where(i == 0, below, torch.where(i > self.last, above, inside))
+
+
+class RaggedCountGrid:
+    """The counts of :class:`CountGrid`, each label's distinct points only.
+
+    The same grid points as :class:`CountGrid` (the same ranks, implicit
+    zeros included), but equal grid points (in the units of the descent)
+    are kept once, with the ``le`` of the last and the ``lt`` of the first:
+    the counts are the same as with every point, and a label with few
+    distinct scores (the implicit zeros of sparse scores, few positives)
+    costs only those.
+    """
+
+    def __init__(self, points, le, lt, lengths, device):
+        torch = _torch()
+        self.points = torch.as_tensor(points, device=device)
+        self.le = torch.as_tensor(le, dtype=torch.float64, device=device)
+        self.lt = torch.as_tensor(lt, dtype=torch.float64, device=device)
+        n_labels = lengths.size
+        labels = torch.repeat_interleave(
+            torch.arange(n_labels, device=device), torch.as_tensor(lengths)
+        )
+        self.keys = _ordered_keys(self.points, labels)
+        start = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+        self.start = torch.as_tensor(start, device=device)[:, None]
+        self.last = torch.as_tensor(lengths - 1, device=device)[:, None]
+        self.label_ids = torch.arange(n_labels, device=device)[:, None]
+
+    @classmethod
+    def of_rows(cls, summary, transform, device):
+        """From the scores of each label of a summary."""
+        n = summary.n_samples
+        ranks = (n - 1) - _distances_from_top(n, CountGrid.size)[::-1]
+
+        flat, start, stop, zeros = (
+            summary._flat,
+            summary._start,
+            summary._stop,
+            summary._zeros,
+        )
+
+        def block(labels):
+            points = summary.value_at(labels[:, None], ranks[None, :])
+            # summary.rank_of, one label's binary searches at a time (in C).
+            le = np.empty(points.shape, dtype=np.int64)
+            lt = np.empty(points.shape, dtype=np.int64)
+            for r, j in enumerate(labels):
+                segment = flat[start[j] : stop[j]]
+                le[r] = np.searchsorted(segment, points[r], side="right")
+                le[r] += zeros[j] * (points[r] >= 0)
+                lt[r] = np.searchsorted(segment, points[r], side="left")
+                lt[r] += zeros[j] * (points[r] > 0)
+            return points, le, lt
+
+        return cls._built(summary.n_labels, ranks.size, block, transform, device)
+
+    @classmethod
+    def of_segments(cls, flat, start, transform, device):
+        """From per-label sorted segments ``flat[start[j]:start[j + 1]]``."""
+        lengths = np.diff(start)
+        n_labels = lengths.size
+        longest = int(lengths.max(initial=0))
+        if longest == 0:  # no positive at all: every count is 0
+            zeros = np.zeros(n_labels)
+            points = np.zeros(n_labels, dtype=np.float32)
+            return cls(points, zeros, zeros, np.ones(n_labels, dtype=np.int64), device)
+        # The same distances from each label's highest positive score
+        # (repeated points where a label has fewer).
+        distances = _distances_from_top(longest, CountGrid.size)[::-1]
+
+        def block(labels):
+            ranks = np.clip(lengths[labels, None] - 1 - distances[None, :], 0, None)
+            index = np.minimum(start[labels, None] + ranks, flat.size - 1)
+            points = flat[index].astype(np.float64)
+            # Labels without positives: a point above every score counts nothing.
+            points[lengths[labels] == 0] = np.inf
+            a, b = start[labels, None], start[labels + 1, None]
+            le = search_segments(flat, a, b, points, strict=False)
+            lt = search_segments(flat, a, b, points, strict=True)
+            return points, le, lt
+
+        return cls._built(n_labels, distances.size, block, transform, device)
+
+    @classmethod
+    def _built(cls, n_labels, width, block, transform, device):
+        # Blocks of labels: points and their exact counts, in the units of
+        # the descent, each run of equal points kept once.
+        step = max(1, 2**18 // max(1, width))
+        parts = []
+        for j0 in range(0, n_labels, step):
+            labels = np.arange(j0, min(j0 + step, n_labels))
+            points, le, lt = block(labels)
+            points = transform.forward(points).astype(np.float32)
+            first = np.ones(points.shape, dtype=bool)
+            first[:, 1:] = points[:, 1:] != points[:, :-1]
+            last = np.ones(points.shape, dtype=bool)
+            last[:, :-1] = first[:, 1:]
+            parts.append((points[first], le[last], lt[first], first.sum(1)))
+        points, le, lt, lengths = (np.concatenate(p) for p in zip(*parts, strict=True))
+        return cls(points, le, lt, lengths.astype(np.int64), device)
+
+    # Labels per block of count_le.
+    block = 2048
+
+    def label_points(self, j):
+        """The grid points of label ``j``, distinct and increasing, as numpy."""
+        a = int(self.start[j, 0])
+        return self.points[a : a + int(self.last[j, 0]) + 1].cpu().numpy()
+
+    def count_le(self, q, keys=None):
+        """Approximate number of scores at or below each point of ``q``.
+
+        Parameters
+        ----------
+        q : tensor of float32 of shape (n_labels, k)
+        keys : tensor of int64 or None, default=None
+            ``_ordered_keys`` of ``q`` and its labels, if already known.
+
+        Returns
+        -------
+        counts : tensor of float64 of shape (n_labels, k)
+        """
+        torch = _torch()
+        if keys is None:
+            keys = _ordered_keys(q, self.label_ids.expand_as(q))
+        out = torch.empty(q.shape, dtype=torch.float64, device=q.device)
+        # Blocks of labels: a dozen temporaries of one block at a time.
+        for a in range(0, q.shape[0], self.block):
+            b = min(a + self.block, q.shape[0])
+            out[a:b] = self._count_le(
+                q[a:b], keys[a:b], self.start[a:b], self.last[a:b]
+            )
+        return out
+
+    def _count_le(self, q, keys, start, last):
+        torch = _torch()
+        i = torch.searchsorted(self.keys, keys, right=True) - start  # points <= q
+        lo = (i - 1).clamp(min=0) + start
+        hi = torch.minimum(i, last) + start
+        p_lo, p_hi = self.points[lo], self.points[hi]
+        c_lo, c_hi = self.le[lo], self.lt[hi]
+        width = (p_hi - p_lo).to(torch.float64)
+        frac = torch.where(
+            width > 0, (q - p_lo).to(torch.float64) / width.clamp(min=1e-300), 0.0
+        )
+        inside = c_lo + (c_hi - c_lo) * frac.clamp(0.0, 1.0)
+        below = torch.zeros_like(inside)
+        above = self.le[start + last].expand_as(inside)
+        return torch.where(i == 0, below, torch.where(i > last, above, inside))
 
 
 class _SurrogateStep:

@@ -692,7 +692,7 @@ def grid_problem(seed, n, n_labels=4):
 def grids(summary, size, monkeypatch):
     monkeypatch.setattr(CountGrid, "size", size)
     return (
-        CountGrid.of_rows(summary.values, Identity(), "cpu"),
+        CountGrid.of_rows(summary, Identity(), "cpu"),
         CountGrid.of_segments(summary.pos_values, summary.pos_start, Identity(), "cpu"),
     )
 
@@ -721,22 +721,23 @@ def test_interpolated_between_exact_counts(seed, monkeypatch):
     # scores are all kept exactly.
     Y, S, summary = grid_problem(seed, 500)
     all_grid, _ = grids(summary, 16, monkeypatch)
-    points = all_grid.points.numpy()
-    exact_at_points = brute_le(S, Y, points, False)
-    np.testing.assert_array_equal(
-        all_grid.count_le(torch.as_tensor(points)).numpy(), exact_at_points
-    )
     rng = np.random.default_rng(seed)
     q = np.sort(rng.normal(size=(4, 200)), axis=1).astype(np.float32)
     approx = all_grid.count_le(torch.as_tensor(q)).numpy()
     exact = brute_le(S, Y, q, False)
     assert np.all(np.diff(approx, axis=1) >= -1e-9)  # monotone
     for j in range(4):
-        i = np.searchsorted(points[j], q[j], side="right")
-        lower = np.where(i > 0, exact_at_points[j, np.maximum(i - 1, 0)], 0)
+        points = all_grid.label_points(j)  # distinct, increasing
+        assert np.all(np.diff(points) > 0) and points.size <= 17
+        exact_at_points = brute_le(S[:, [j]], Y, points[None, :], False)[0]
+        at = np.tile(points, (4, 1))
+        at_points = all_grid.count_le(torch.as_tensor(at)).numpy()[j]
+        np.testing.assert_array_equal(at_points, exact_at_points)
+        i = np.searchsorted(points, q[j], side="right")
+        lower = np.where(i > 0, exact_at_points[np.maximum(i - 1, 0)], 0)
         upper = np.where(
-            i < points.shape[1], exact_at_points[j, np.minimum(i, 16)], 500
+            i < points.size, exact_at_points[np.minimum(i, points.size - 1)], 500
         )
         assert np.all((approx[j] >= lower - 1e-9) & (approx[j] <= upper + 1e-9))
-        top = q[j] >= points[j, -5]  # the 4 highest scores are grid points
+        top = q[j] >= np.sort(S[:, j])[-5]  # the 5 highest ranks are grid points
         np.testing.assert_allclose(approx[j][top], exact[j][top])
