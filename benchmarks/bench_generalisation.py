@@ -190,9 +190,7 @@ def run_multilabel(name, strategies, n_splits, seed, tiny=False):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DegenerateLabelWarning)
                 chosen = configure_strategy(strategy, random_state=seed)
-                thresholds = chosen.optimize(
-                    Y_tune, S_tune, "f1_micro"
-                )
+                thresholds = chosen.optimize(Y_tune, S_tune, "f1_micro")
             decisions = S_test > thresholds
             row.append(
                 [

@@ -21,10 +21,10 @@ from skthresh.strategies._registry import configure_strategy
 from skthresh.strategies._shared import shared_threshold
 from skthresh.strategies._starts import default_threshold
 from skthresh.strategies._tuning_data import DenseData
-from skthresh.utils._sklearn_compat import HasMethods, Interval
+from skthresh.utils._sklearn_compat import HasMethods, Interval, StrOptions
 
 _TARGETS = ("shared", "default")
-_DEFAULT_STRENGTHS = (0.0, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, np.inf)
+_DEFAULT_STRENGTHS = (0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, np.inf)
 
 
 class ShrunkThresholds(BaseThresholdStrategy):
@@ -37,22 +37,33 @@ class ShrunkThresholds(BaseThresholdStrategy):
     optimum ``t_j`` towards a shared target ``T``,
 
     .. math:: \\theta_j = t_j + \\lambda_j (T - t_j), \\qquad
-              \\lambda_j = \\frac{c}{c + P_j},
+              \\lambda_j = \\frac{c}{c + e_j},
 
-    where ``P_j`` is the label's number of positive tuning samples: an
-    empirical-Bayes-style rule in which the target counts as ``c``
-    pseudo-positives of evidence. Labels with many positives keep their
-    own optimum; rare ones move most. The strength ``c`` (from
-    ``strengths``) and the target, either the best threshold shared by all
-    labels (``"shared"``) or the fixed default (0.5 for scores within
-    ``[0, 1]``, 0 otherwise; ``"default"``), are chosen together by a
-    ``cv``-fold cross-validation inside the tuning data: the inner strategy
-    and the shared threshold are learned on the other folds, and the
-    candidate thresholds scored on the held fold, with the counts of all
-    folds pooled. ``c = 0`` gives the inner strategy's thresholds and
-    ``c = inf`` the target itself, so the cross-validation chooses among
-    the plain per-label optimum, the shared threshold, the default and the
-    compromises between them.
+    where ``e_j`` is the label's evidence for its own cut, an
+    empirical-Bayes-style rule in which the target counts as ``c`` units
+    of evidence. With ``evidence="gain"`` (the default), ``e_j`` is what
+    the label's own cut gains over the target on the tuning data, in
+    samples: ``(1 + beta^2) * dTP - F * dPP``, the change of the F-beta
+    numerator less ``F`` times the change of its denominator (``dTP`` and
+    ``dPP``: the label's true and predicted positives at its own cut minus
+    at the target; ``F``: the metric at the own cuts). It is small for a
+    label with few positives and for a label whose metric is flat between
+    its own cut and the target. With ``evidence="positives"``, ``e_j`` is
+    the label's number of positive tuning samples. (For a samples average
+    or a callable metric, the gain uses the micro formula, with ``beta=1``
+    for a callable.) Labels with strong
+    evidence keep their own optimum; weak ones move most. The strength
+    ``c`` (from ``strengths``) and the target, either the best threshold
+    shared by all labels (``"shared"``) or the fixed default (0.5 for
+    scores within ``[0, 1]``, 0 otherwise; ``"default"``), are chosen
+    together by a ``cv``-fold cross-validation inside the tuning data:
+    the inner strategy, the shared threshold and the evidence are learned
+    on the other folds, and the candidate thresholds scored on the held
+    fold, with the counts of all folds pooled. ``c = 0`` gives the inner
+    strategy's thresholds and ``c = inf`` the target itself, so the
+    cross-validation chooses among the plain per-label optimum, the shared
+    threshold, the default and the compromises between them. Ties go to
+    the weaker shrinkage.
 
     Folds: from a :class:`~skthresh.ScoreSummary` (and from matrices, which
     are summarized first, for F-beta averaged over labels), each label's
@@ -72,8 +83,11 @@ class ShrunkThresholds(BaseThresholdStrategy):
         Number of folds of the inner cross-validation (at most the number
         of tuning samples are used).
     strengths : array-like of float or None, default=None
-        Candidate strengths ``c`` (pseudo-counts of positives, ``>= 0``,
-        ``inf`` allowed). None: ``(0, 1, 2, 5, 10, 20, 50, 100, 200, inf)``.
+        Candidate strengths ``c`` (units of evidence, ``>= 0``, ``inf``
+        allowed). None: ``(0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000,
+        inf)``.
+    evidence : {"gain", "positives"}, default="gain"
+        The evidence ``e_j`` of each label, see above.
     random_state : int, RandomState instance or None, default=None
         Draws the folds, and seeds ``strategy`` when it has a
         ``random_state``.
@@ -122,6 +136,7 @@ class ShrunkThresholds(BaseThresholdStrategy):
         "strategy": [str, HasMethods(["optimize"])],
         "cv": [Interval(Integral, 2, None, closed="left")],
         "strengths": ["array-like", None],
+        "evidence": [StrOptions({"positives", "gain"})],
         "random_state": ["random_state"],
     }
     # An inner strategy object may hold per-label parameters.
@@ -131,8 +146,17 @@ class ShrunkThresholds(BaseThresholdStrategy):
     # Shrunk cuts give up tuning-set optimality by design.
     _brute_force_tolerance = 0.5
 
-    def __init__(self, strategy="coordinate", *, cv=5, strengths=None, random_state=None):
+    def __init__(
+        self,
+        strategy="coordinate",
+        *,
+        cv=5,
+        strengths=None,
+        evidence="gain",
+        random_state=None,
+    ):
         self.strategy = strategy
+        self.evidence = evidence
         self.cv = cv
         self.strengths = strengths
         self.random_state = random_state
@@ -176,15 +200,21 @@ class ShrunkThresholds(BaseThresholdStrategy):
                 train = fold_summary(summary, positive, fold != f)
                 test = fold_summary(summary, positive, fold == f)
                 own, shared = self._fit(seed, train, None, plain)
-                cands = _candidates(own, train.pos, (shared, default), strengths)
+                targets = (shared, default)
+                evidence = self._evidence(own, targets, train.pos, train.counts, plain)
+                cands = _candidates(own, evidence, targets, strengths)
                 flat = cands.reshape(-1, summary.n_labels).T
                 tp, pp = test.counts(np.ascontiguousarray(flat))
-                pooled[0] += tp.T.reshape(cands.shape)
-                pooled[1] += pp.T.reshape(cands.shape)
+                counts = (tp.T.reshape(cands.shape), pp.T.reshape(cands.shape))
+                pooled[0] += counts[0]
+                pooled[1] += counts[1]
                 pooled[2] += test.pos
         cv_scores = plain.from_counts(pooled[0], pooled[1], pooled[2])
         own, shared = self._fit(seed, summary, None, metric)
-        return self._finish(own, summary.pos, shared, default, strengths, cv_scores)
+        evidence = self._evidence(
+            own, (shared, default), summary.pos, summary.counts, plain
+        )
+        return self._finish(own, evidence, shared, default, strengths, cv_scores)
 
     def _optimize(self, Y, S, metric):
         strengths, rng, seed = self._setup()
@@ -202,9 +232,15 @@ class ShrunkThresholds(BaseThresholdStrategy):
                 train, test = np.flatnonzero(fold != f), np.flatnonzero(fold == f)
                 fold_metric = take_rows(metric, train)
                 own, shared = self._fit(seed, Y[train], S[train], fold_metric)
-                cands = _candidates(
-                    own, Y[train].sum(axis=0), (shared, default), strengths
+                targets = (shared, default)
+                evidence = self._evidence(
+                    own,
+                    targets,
+                    Y[train].sum(axis=0),
+                    _counter(Y[train], S[train]),
+                    _plain(metric),
                 )
+                cands = _candidates(own, evidence, targets, strengths)
                 Y_test, S_test = Y[test], S[test]
                 if counts:
                     decisions = S_test[None, None] > cands[:, :, None, :]
@@ -214,11 +250,16 @@ class ShrunkThresholds(BaseThresholdStrategy):
                     continue
                 data, test_metric = DenseData(Y_test, S_test), take_rows(metric, test)
                 for index in np.ndindex(cv_scores.shape):
-                    cv_scores[index] += data.evaluate(test_metric, cands[index]) / n_folds
+                    cv_scores[index] += (
+                        data.evaluate(test_metric, cands[index]) / n_folds
+                    )
         if pooled is not None:
             cv_scores = _plain(metric).from_counts(pooled[0], pooled[1], pooled[2])
         own, shared = self._fit(seed, Y, S, metric)
-        return self._finish(own, Y.sum(axis=0), shared, default, strengths, cv_scores)
+        evidence = self._evidence(
+            own, (shared, default), Y.sum(axis=0), _counter(Y, S), _plain(metric)
+        )
+        return self._finish(own, evidence, shared, default, strengths, cv_scores)
 
     # -- the steps ----------------------------------------------------------------
 
@@ -262,7 +303,25 @@ class ShrunkThresholds(BaseThresholdStrategy):
                 shared = shared_threshold(Y, S, metric)
         return own, float(shared)
 
-    def _finish(self, own, pos, shared, default, strengths, cv_scores):
+    def _evidence(self, own, targets, pos, counts, metric):
+        """Each label's evidence against each target: shape (2, n_labels)."""
+        pos = np.asarray(pos, dtype=np.float64)
+        if self.evidence == "positives":
+            return np.stack([pos] * len(targets))
+        own = np.asarray(own, dtype=np.float64)
+        tp, pp = counts(own)
+        beta2 = metric.beta**2 if isinstance(metric, FBeta) else 1.0
+        micro = not isinstance(metric, FBeta) or metric.average != "macro"
+        den = beta2 * (pos.sum() if micro else pos) + (pp.sum() if micro else pp)
+        f = (1 + beta2) * (tp.sum() if micro else tp) / np.maximum(den, 1)
+        out = []
+        for target in targets:
+            tp_t, pp_t = counts(np.full(own.size, target))
+            # What the label's own cut gains over the target, in samples.
+            out.append(np.maximum((1 + beta2) * (tp - tp_t) - f * (pp - pp_t), 0))
+        return np.asarray(out, dtype=np.float64)
+
+    def _finish(self, own, evidence, shared, default, strengths, cv_scores):
         # Ties go to the weaker shrinkage, then to the shared target.
         cv_scores = np.asarray(cv_scores, dtype=np.float64)
         best = cv_scores.max()
@@ -274,7 +333,7 @@ class ShrunkThresholds(BaseThresholdStrategy):
         self.target_kind_ = _TARGETS[row]
         self.target_ = shared if row == 0 else default
         self.inner_thresholds_ = np.asarray(own, dtype=np.float64)
-        self.shrinkage_ = _shrinkage(self.strength_, np.asarray(pos))
+        self.shrinkage_ = _shrinkage(self.strength_, evidence[row])
         return own + self.shrinkage_ * (self.target_ - own)
 
 
@@ -295,11 +354,21 @@ def _shrinkage(strength, pos):
     return strength / (strength + pos)
 
 
-def _candidates(own, pos, targets, strengths):
+def _counter(Y, S):
+    """``counts(thresholds) -> (tp, pp)`` per label, from matrices."""
+
+    def counts(thresholds):
+        decisions = S > thresholds
+        return (decisions & Y).sum(axis=0), decisions.sum(axis=0)
+
+    return counts
+
+
+def _candidates(own, evidence, targets, strengths):
     """Thresholds of every target and strength: shape (2, n_strengths, n_labels)."""
     own = np.asarray(own, dtype=np.float64)
-    lam = np.stack([_shrinkage(c, np.asarray(pos)) for c in strengths])
     out = np.empty((len(targets), strengths.size, own.size))
     for i, target in enumerate(targets):
+        lam = np.stack([_shrinkage(c, evidence[i]) for c in strengths])
         out[i] = own + lam * (target - own)
     return out
