@@ -122,3 +122,18 @@ def test_bench_held_labels_tiny(capsys):
     rows = re.findall(r"^\| (\w+) \| .* \| ([\d.]+) \|$", out, re.M)
     assert [row[0] for row in rows] == ["coordinate", "bagged", "surrogate"]
     assert all(float(row[1]) > 0 for row in rows)
+
+
+def test_bench_generalisation_tiny(capsys):
+    bench = load_benchmark("bench_generalisation")
+    argv = ["--tiny", "--problems", "yeast-knn,sim-500", "--strategies"]
+    assert bench.main(argv + ["global,coordinate,shrunk"]) == 0
+    out = capsys.readouterr().out
+    tables = re.findall(r"^### (.+)$", out, flags=re.MULTILINE)
+    assert [t.split(" ")[0] for t in tables] == ["yeast-knn", "sim-500", "Binary:"]
+    rows = re.findall(r"^\| (global|coordinate|shrunk) \| \**([\d.]+)\**", out, re.M)
+    assert len(rows) == 6 and all(0 < float(value) <= 100 for _, value in rows)
+    binary = re.findall(r"^\| (breast-cancer|yeast-label-9) \|(.+)\|$", out, re.M)
+    assert len(binary) == 2 and all(row[1].count("(") == 4 for row in binary)
+    with pytest.raises(SystemExit):
+        bench.main(["--problems", "nope"])

@@ -108,7 +108,7 @@ def available_strategies(capability=None):
     >>> "surrogate" in available_strategies()
     True
     >>> available_strategies("callable_metric")
-    ['bagged', 'coordinate', 'default', 'global', 'heuristic']
+    ['bagged', 'coordinate', 'default', 'global', 'heuristic', 'shrunk']
     """
     if capability is None:
         return sorted(_REGISTRY)

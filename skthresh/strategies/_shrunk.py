@@ -1,7 +1,7 @@
 """Per-label thresholds shrunk towards a shared target by cross-validation."""
 
 import warnings
-from numbers import Integral, Real
+from numbers import Integral
 
 import numpy as np
 from sklearn.utils import check_random_state
