@@ -81,6 +81,11 @@ def parse_args(argv=None):
         help=f"comma-separated multi-label problems among {', '.join(MULTILABEL)}",
     )
     parser.add_argument(
+        "--binary-problems",
+        default=",".join(BINARY),
+        help=f"comma-separated binary problems among {', '.join(BINARY)}",
+    )
+    parser.add_argument(
         "--strategies",
         default=",".join(STRATEGIES),
         help="comma-separated strategies; 'shrunk' is compared with the others",
@@ -97,6 +102,7 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     args.sections = _names(parser, args.sections, ("multilabel", "binary"), "section")
     args.problems = _names(parser, args.problems, MULTILABEL, "problem")
+    args.binary_problems = _names(parser, args.binary_problems, BINARY, "problem")
     args.strategies = _names(parser, args.strategies, None, "strategy")
     if args.quick:
         args.splits, args.binary_splits = 5, 6
@@ -304,7 +310,7 @@ def main(argv=None):
             print(f"\n({time.perf_counter() - start:.0f} s)\n", flush=True)
     if "binary" in args.sections:
         results = {}
-        for name in BINARY:
+        for name in args.binary_problems:
             results[name] = run_binary(name, args.binary_splits, args.seed, args.tiny)
         print(binary_table(results, args.binary_splits))
     return 0

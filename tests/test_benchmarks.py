@@ -126,8 +126,9 @@ def test_bench_held_labels_tiny(capsys):
 
 def test_bench_generalisation_tiny(capsys):
     bench = load_benchmark("bench_generalisation")
-    argv = ["--tiny", "--problems", "yeast-knn,sim-500", "--strategies"]
-    assert bench.main(argv + ["global,coordinate,shrunk"]) == 0
+    argv = ["--tiny", "--problems", "yeast-knn,sim-500"]
+    argv += ["--binary-problems", "breast-cancer,yeast-label-9"]
+    assert bench.main(argv + ["--strategies", "global,coordinate,shrunk"]) == 0
     out = capsys.readouterr().out
     tables = re.findall(r"^### (.+)$", out, flags=re.MULTILINE)
     assert [t.split(" ")[0] for t in tables] == ["yeast-knn", "sim-500", "Binary:"]
