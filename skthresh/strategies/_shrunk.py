@@ -143,8 +143,10 @@ class ShrunkThresholds(BaseThresholdStrategy):
     _per_label_params = ("strategy",)
     # Callables are passed on: the inner strategy accepts them or says no.
     _accepts_callable_metric = True
-    # Shrunk cuts give up tuning-set optimality by design.
-    _brute_force_tolerance = 0.5
+    # Shrunk cuts give up tuning-set optimality by design: on 100 tiny
+    # problems of the contract suite's kind (8 samples; micro, macro and
+    # samples averages) the worst gap to the optimum was 0.21, the mean 0.04.
+    _brute_force_tolerance = 0.3
 
     def __init__(
         self,
