@@ -1,5 +1,6 @@
 """ShrunkThresholds: per-label thresholds shrunk towards a shared target."""
 
+import dask.array as da
 import numpy as np
 import pytest
 
@@ -135,7 +136,6 @@ def test_arrays_summaries_memmap_and_dask_agree(small, metric, tmp_path):
         learn_thresholds(Y, mapped, strategy="shrunk", metric=metric, random_state=3),
         expected,
     )
-    da = pytest.importorskip("dask.array")
     lazy = ScoreSummary.from_dask(
         da.from_array(Y, chunks=100), da.from_array(S, chunks=100)
     )
