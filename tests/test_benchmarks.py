@@ -133,3 +133,19 @@ def test_bench_samples_average_tiny(capsys):
     assert names[-3:] == ["threshold 0.5", "global", "coordinate"]
     held_out = [float(row[1].split(" | ")[-1]) for row in rows[-3:]]
     assert all(0.0 < value <= 1.0 for value in held_out)
+
+
+def test_bench_generalisation_tiny(capsys):
+    bench = load_benchmark("bench_generalisation")
+    argv = ["--tiny", "--problems", "yeast-knn,sim-500"]
+    argv += ["--binary-problems", "breast-cancer,yeast-label-9"]
+    assert bench.main(argv + ["--strategies", "global,coordinate,shrunk"]) == 0
+    out = capsys.readouterr().out
+    tables = re.findall(r"^### (.+)$", out, flags=re.MULTILINE)
+    assert [t.split(" ")[0] for t in tables] == ["yeast-knn", "sim-500", "Binary:"]
+    rows = re.findall(r"^\| (global|coordinate|shrunk) \| \**([\d.]+)\**", out, re.M)
+    assert len(rows) == 6 and all(0 < float(value) <= 100 for _, value in rows)
+    binary = re.findall(r"^\| (breast-cancer|yeast-label-9) \|(.+)\|$", out, re.M)
+    assert len(binary) == 2 and all(row[1].count("(") == 4 for row in binary)
+    with pytest.raises(SystemExit):
+        bench.main(["--problems", "nope"])

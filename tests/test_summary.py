@@ -28,6 +28,7 @@ SUMMARY_STRATEGIES = {
     "heuristic": {"n_restarts": 2, "n_steps": 60, "random_state": 0},
     "surrogate": {"max_iter": 20},
     "default": {},
+    "shrunk": {"random_state": 0},
 }
 METRICS = ["f1_micro", "f1_macro"]
 N_SAMPLES, N_LABELS = 600, 12

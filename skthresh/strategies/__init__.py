@@ -15,6 +15,7 @@ from skthresh.strategies._registry import (
     register_strategy,
     unregister_strategy,
 )
+from skthresh.strategies._shrunk import ShrunkThresholds
 from skthresh.strategies._surrogate import SurrogateThreshold
 
 register_strategy("bagged", BaggedThresholds)
@@ -24,6 +25,7 @@ register_strategy("global", GlobalThreshold)
 register_strategy("grid", GridSearch)
 register_strategy("heuristic", HeuristicSearch)
 register_strategy("numerical", NumericalGradient)
+register_strategy("shrunk", ShrunkThresholds)
 register_strategy("surrogate", SurrogateThreshold)
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "GridSearch",
     "HeuristicSearch",
     "NumericalGradient",
+    "ShrunkThresholds",
     "SurrogateThreshold",
     "available_strategies",
     "configure_strategy",

@@ -112,7 +112,7 @@ def available_strategies(capability=None):
     >>> "surrogate" in available_strategies()
     True
     >>> available_strategies("callable_metric")
-    ['bagged', 'coordinate', 'default', 'global', 'heuristic']
+    ['bagged', 'coordinate', 'default', 'global', 'heuristic', 'shrunk']
     >>> available_strategies("operating_points")
     ['coordinate', 'global']
     """
