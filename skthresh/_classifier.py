@@ -16,7 +16,7 @@ from sklearn.base import (
 )
 from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
-from sklearn.model_selection import KFold, StratifiedKFold, check_cv, train_test_split
+from sklearn.model_selection import check_cv
 from sklearn.utils import assert_all_finite, check_random_state, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
@@ -26,7 +26,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skthresh._crossfit import AGGREGATIONS, crossfit_thresholds
 from skthresh._scores import RESPONSE_METHODS, resolve_response_method, score_matrix
+from skthresh._splitting import held_out_split, stratified_folds
 from skthresh._validation import check_indicator
 from skthresh.metrics import FBeta, check_metric
 from skthresh.strategies import BaseThresholdStrategy, DegenerateLabelWarning
@@ -203,6 +205,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Interval(Integral, 1, None, closed="left"),
         ],
         "cv": [Interval(Integral, 2, None, closed="left"), SplitsOrSplitter(), None],
+        "cv_aggregation": [StrOptions(set(AGGREGATIONS))],
         "min_positives": [Interval(Integral, 0, None, closed="left")],
         "refit": ["boolean"],
         "response_method": [StrOptions(set(RESPONSE_METHODS))],
@@ -223,6 +226,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         max_iter=None,
         validation_size=0.3,
         cv=None,
+        cv_aggregation="mean_curve",
         min_positives=1,
         refit=True,
         response_method="auto",
@@ -239,6 +243,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         self.max_iter = max_iter
         self.validation_size = validation_size
         self.cv = cv
+        self.cv_aggregation = cv_aggregation
         self.min_positives = min_positives
         self.refit = refit
         self.response_method = response_method
@@ -395,12 +400,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             where = "[thresholds]", f"the {n_samples} samples"
         elif self.cv is None:
             self._check_validation_size(n_samples)
-            indices = np.arange(n_samples)
-            train, val = train_test_split(
-                indices,
-                test_size=self.validation_size,
-                random_state=random_state.randint(np.iinfo(np.int32).max),
-            )
+            train, val = held_out_split(Y, self.validation_size, random_state)
             then = f", then refitting on all {n_samples}" if self.refit else ""
             self._say(
                 f"{head} fitting {base_name} on {len(train)}, learning thresholds "
@@ -426,7 +426,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             self.response_method_ = resolve_response_method(
                 self.base_estimator, self.response_method
             )
-            folds = self._folds(X, y_for_base, binary, random_state)
+            folds = self._folds(X, Y, y_for_base, random_state)
             self._say(
                 f"{head} cross-fitting {base_name} on {len(folds)} folds, learning "
                 "thresholds on the out-of-fold scores, then refitting on all "
@@ -466,6 +466,18 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Y_val, scores, self.metric, min_positives=self.min_positives
         )
         self.n_iter_ = getattr(self.strategy_, "n_iter_", 1)
+        per_label = self.strategy_._threshold_kind == "per_label"
+        if self.cv is not None and not frozen and per_label:
+            fold_data = [
+                (Y[test], part) for (_, test), part in zip(folds, parts, strict=True)
+            ]
+            self.thresholds_ = crossfit_thresholds(
+                self.cv_aggregation,
+                fold_data,
+                self.metric,
+                self.thresholds_,
+                self.min_positives,
+            )
         self._say(f"{label} thresholds learned in {_since(tick)}")
 
         if not frozen:
@@ -499,14 +511,11 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 "smaller fraction."
             )
 
-    def _folds(self, X, y_for_base, binary, random_state):
+    def _folds(self, X, Y, y_for_base, random_state):
         if isinstance(self.cv, Integral):
-            seed = random_state.randint(np.iinfo(np.int32).max)
-            splitter_class = StratifiedKFold if binary else KFold
-            cv = splitter_class(self.cv, shuffle=True, random_state=seed)
+            folds = stratified_folds(Y, self.cv, random_state)
         else:
-            cv = check_cv(self.cv)
-        folds = list(cv.split(X, y_for_base if binary else None))
+            folds = list(check_cv(self.cv).split(X, y_for_base))
         rows = np.concatenate([test for _, test in folds])
         if len(np.unique(rows)) != len(rows):
             raise ValueError(

@@ -26,6 +26,7 @@ from skthresh import (
     SurrogateThresholdClassifier,
     learn_thresholds,
 )
+from skthresh._splitting import held_out_split
 from skthresh.datasets import load_yeast
 from skthresh.metrics import check_metric, f1_score
 from skthresh.strategies import CoordinateAscent, SurrogateThreshold
@@ -339,7 +340,7 @@ def test_first_draw_splits_when_the_strategy_takes_no_seed(small):
         _logreg(), strategy="coordinate", random_state=3
     ).fit(X, Y)
     seed = np.random.RandomState(3).randint(2**31 - 1)
-    train, val = train_test_split(np.arange(len(X)), test_size=0.3, random_state=seed)
+    train, val = held_out_split(Y, 0.3, seed)
     S_val = _logreg().fit(X[train], Y[train]).predict_proba(X[val])
     expected = learn_thresholds(Y[val], S_val, strategy="coordinate")
     assert clf.thresholds_.tobytes() == expected.tobytes()

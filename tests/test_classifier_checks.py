@@ -84,10 +84,15 @@ def test_expected_failures_are_exactly_the_threshold_ones(name):
         by_status.setdefault(result["status"], set()).add(result["check_name"])
     assert "failed" not in by_status, by_status.get("failed")
     multi_label = name != "binary-only"
-    expected_xfail = {"check_classifiers_train"}
+    assert "check_classifiers_train" in by_status["xfail"]
+    # The multi-output check compares predict with predict_proba > 0.5: with
+    # the stepped probabilities of a small forest or of neighbours, learned
+    # thresholds can fall between the same steps as 0.5, and it passes.
+    allowed = {"check_classifiers_train"}
     if multi_label:
-        expected_xfail.add("check_classifier_multioutput")
-    assert by_status["xfail"] == expected_xfail
+        allowed.add("check_classifier_multioutput")
+    assert by_status["xfail"] <= allowed
+    assert allowed <= by_status["xfail"] | by_status["passed"]
     ran = {result["check_name"] for result in results}
     assert ("check_classifier_multioutput" in ran) is multi_label
     if multi_label:
