@@ -2,7 +2,6 @@
 
 import time
 import warnings
-from math import ceil
 from numbers import Integral, Real
 
 import numpy as np
@@ -26,12 +25,26 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from skthresh._crossfit import AGGREGATIONS, crossfit_thresholds
+from skthresh._crossfit import (
+    AGGREGATIONS,
+    crossfit_thresholds,
+    fit_and_score,
+    fit_base,
+    fold_results,
+    metric_value,
+    rows_of,
+)
 from skthresh._scores import RESPONSE_METHODS, resolve_response_method, score_matrix
-from skthresh._splitting import held_out_split, stratified_folds
+from skthresh._splitting import (
+    check_validation_size,
+    held_out_split,
+    metadata_router,
+    route_fit_metadata,
+    stratified_folds,
+)
 from skthresh._validation import check_indicator
-from skthresh.metrics import FBeta, check_metric
-from skthresh.strategies import BaseThresholdStrategy, DegenerateLabelWarning
+from skthresh.metrics import FBeta
+from skthresh.strategies import BaseThresholdStrategy
 from skthresh.strategies._registry import configure_strategy
 from skthresh.utils._sklearn_compat import (
     HasMethods,
@@ -39,6 +52,7 @@ from skthresh.utils._sklearn_compat import (
     RealNotInt,
     SplitsOrSplitter,
     StrOptions,
+    _check_sample_weight,
     _fit_context,
     _num_samples,
     _safe_indexing,
@@ -193,6 +207,9 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     True
     """
 
+    # fit uses them itself (weighted counts, group splits), whatever routes on.
+    __metadata_request__fit = {"sample_weight": True, "groups": True}
+
     _parameter_constraints: dict = {
         "base_estimator": [HasMethods(["fit"])],
         "strategy": [str, BaseThresholdStrategy],
@@ -335,7 +352,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         # The base estimator and the strategy validate their own parameters.
         prefer_skip_nested_validation=False
     )
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y, *, sample_weight=None, groups=None, **fit_params):
         """Fit the base estimator and learn the thresholds.
 
         Parameters
@@ -345,8 +362,18 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         y : {array-like, sparse matrix} of shape (n_samples, n_labels) or \
                 (n_samples,)
             0/1 indicator matrix, or a 1-D binary target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples: every count behind the tuned metric is a
+            sum of weights (so the weighted F-beta is that of
+            ``sklearn.metrics.fbeta_score(..., sample_weight=...)``), and
+            they are passed to the base estimator's ``fit`` (see
+            :ref:`metadata routing <metadata_routing>`).
+        groups : array-like of shape (n_samples,), default=None
+            Group of each sample: a group is never on both sides of the
+            held-out split or of a fold (see ``cv``).
         **fit_params : dict
-            Passed to the ``fit`` method of the base estimator.
+            Passed to the ``fit`` method of the base estimator; with
+            metadata routing enabled, routed as the base estimator requests.
 
         Returns
         -------
@@ -374,6 +401,16 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             )
         Y, y_for_base = self._check_target(y)
         check_consistent_length(X, Y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+        if groups is not None:
+            groups = np.asarray(groups)
+            check_consistent_length(X, groups)
+        fit_params, split_params = route_fit_metadata(
+            self, sample_weight, groups, fit_params
+        )
         self.n_labels_ = Y.shape[1]
         random_state = check_random_state(self.random_state)
         self.strategy_ = self._make_strategy(random_state)
@@ -396,11 +433,14 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Y_val = Y
             tick = time.perf_counter()
             scores = self._score_with(self.estimator_, X)
+            rows, folds, parts = np.arange(n_samples), [], [scores]
             self._say(f"[frozen] scored {n_samples} samples in {_since(tick)}")
             where = "[thresholds]", f"the {n_samples} samples"
         elif self.cv is None:
-            self._check_validation_size(n_samples)
-            train, val = held_out_split(Y, self.validation_size, random_state)
+            check_validation_size(self.validation_size, n_samples)
+            train, val = held_out_split(
+                Y, self.validation_size, random_state, groups=groups
+            )
             then = f", then refitting on all {n_samples}" if self.refit else ""
             self._say(
                 f"{head} fitting {base_name} on {len(train)}, learning thresholds "
@@ -410,8 +450,9 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             self.response_method_ = resolve_response_method(tuned, self.response_method)
             tick = time.perf_counter()
             X_fit, y_fit = _safe_rows(X, train), _safe_rows(y_for_base, train)
-            _fit_base(tuned, X_fit, y_fit, fit_params, hint)
+            fit_base(tuned, X_fit, y_fit, rows_of(X, fit_params, train), hint)
             Y_val, scores = Y[val], self._score_with(tuned, _safe_rows(X, val))
+            rows, folds, parts = val, [], [scores]
             self._say(
                 f"[split] fitted on {len(train)} samples, scored {len(val)} in "
                 f"{_since(tick)}"
@@ -426,7 +467,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             self.response_method_ = resolve_response_method(
                 self.base_estimator, self.response_method
             )
-            folds = self._folds(X, Y, y_for_base, random_state)
+            folds = self._folds(X, Y, y_for_base, random_state, groups, split_params)
             self._say(
                 f"{head} cross-fitting {base_name} on {len(folds)} folds, learning "
                 "thresholds on the out-of-fold scores, then refitting on all "
@@ -435,7 +476,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             common = dict(method=self.response_method_, n_labels=self.n_labels_)
             common.update(binary=binary, fit_params=fit_params, hint=hint)
             results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
-                delayed(_fit_and_score)(
+                delayed(fit_and_score)(
                     clone(self.base_estimator), X, y_for_base, train, test, **common
                 )
                 for train, test in folds
@@ -453,7 +494,15 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             rows = np.concatenate([test for _, test in folds])
             scores = np.concatenate(parts)
             Y_val = Y[rows]
-            self.cv_results_ = self._fold_results(folds, parts, Y)
+            self.cv_results_ = fold_results(
+                self.strategy_,
+                folds,
+                parts,
+                Y,
+                self.metric,
+                self.min_positives,
+                self._say,
+            )
             where = "[all folds]", f"the {len(rows)} out-of-fold samples"
 
         label, samples = where
@@ -466,17 +515,18 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Y_val, scores, self.metric, min_positives=self.min_positives
         )
         self.n_iter_ = getattr(self.strategy_, "n_iter_", 1)
-        per_label = self.strategy_._threshold_kind == "per_label"
-        if self.cv is not None and not frozen and per_label:
-            fold_data = [
-                (Y[test], part) for (_, test), part in zip(folds, parts, strict=True)
+        if sample_weight is not None or (self.cv is not None and not frozen):
+            tests = [test for _, test in folds] if folds else [rows]
+            weights = [
+                None if sample_weight is None else sample_weight[t] for t in tests
             ]
             self.thresholds_ = crossfit_thresholds(
-                self.cv_aggregation,
-                fold_data,
+                self.cv_aggregation if self.cv is not None and not frozen else "pooled",
+                [(Y[t], p, w) for t, p, w in zip(tests, parts, weights, strict=True)],
                 self.metric,
                 self.thresholds_,
                 self.min_positives,
+                self.strategy_,
             )
         self._say(f"{label} thresholds learned in {_since(tick)}")
 
@@ -484,7 +534,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             if self.refit or self.cv is not None:
                 self._say(f"[refit] fitting {base_name} on all {n_samples} samples")
                 tick = time.perf_counter()
-                self.estimator_ = _fit_base(
+                self.estimator_ = fit_base(
                     clone(self.base_estimator), X, y_for_base, fit_params, hint
                 )
                 self._say(f"[refit] done in {_since(tick)}")
@@ -493,29 +543,30 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         self._say(f"[{type(self).__name__}] fit done in {_since(started)}")
         return self
 
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        See :ref:`User Guide <metadata_routing>`: ``fit`` uses
+        ``sample_weight`` and ``groups`` itself and routes metadata to the
+        base estimator's ``fit`` and to a splitter given as ``cv``.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing information.
+        """
+        return metadata_router(self)
+
     def _say(self, message):
         """Print one progress line when verbose."""
         if self.verbose:
             print(message, flush=True)
 
-    def _check_validation_size(self, n_samples):
-        """Both parts of the split must hold a sample; say so by name."""
-        size = self.validation_size
-        fraction = not isinstance(size, Integral)
-        n_held_out = ceil(size * n_samples) if fraction else size
-        if n_held_out >= n_samples:
-            raise ValueError(
-                f"validation_size={size} holds out {n_held_out} of the {n_samples} "
-                f"samples{' (rounded up)' if fraction else ''}, which leaves none "
-                f"to fit the base estimator; give an int below {n_samples} or a "
-                "smaller fraction."
-            )
-
-    def _folds(self, X, Y, y_for_base, random_state):
+    def _folds(self, X, Y, y_for_base, random_state, groups, split_params):
         if isinstance(self.cv, Integral):
-            folds = stratified_folds(Y, self.cv, random_state)
+            folds = stratified_folds(Y, self.cv, random_state, groups=groups)
         else:
-            folds = list(check_cv(self.cv).split(X, y_for_base))
+            folds = list(check_cv(self.cv).split(X, y_for_base, **split_params))
         rows = np.concatenate([test for _, test in folds])
         if len(np.unique(rows)) != len(rows):
             raise ValueError(
@@ -523,37 +574,6 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 "splitter given repeats samples across test folds."
             )
         return folds
-
-    def _fold_results(self, folds, parts, Y):
-        metric = self.metric if callable(self.metric) else check_metric(self.metric)
-        fold_thresholds, fold_objective = [], []
-        for k, ((_, test), scores) in enumerate(zip(folds, parts, strict=True), 1):
-            strategy = clone(self.strategy_)
-            label = f"[fold {k}/{len(folds)}]"
-            self._say(
-                f"{label} learning thresholds on its {len(test)} samples with "
-                f"{type(strategy).__name__}"
-            )
-            tick = time.perf_counter()
-            with warnings.catch_warnings():
-                # Small folds often leave a label without positives; the
-                # pooled fit above already warns about the labels concerned.
-                warnings.simplefilter("ignore", DegenerateLabelWarning)
-                theta = strategy.optimize(
-                    Y[test], scores, metric, min_positives=self.min_positives
-                )
-            fold_thresholds.append(theta)
-            fold_objective.append(_metric_value(metric, Y[test], scores > theta))
-            self._say(
-                f"{label} thresholds learned in {_since(tick)}, objective "
-                f"{fold_objective[-1]:.4f}"
-            )
-        fold_thresholds = np.asarray(fold_thresholds)
-        return {
-            "fold_thresholds": fold_thresholds,
-            "thresholds_std": fold_thresholds.std(axis=0),
-            "fold_objective": np.asarray(fold_objective),
-        }
 
     def _scores(self, X):
         check_is_fitted(self, "thresholds_")
@@ -651,25 +671,22 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         y : {array-like, sparse matrix} of shape (n_samples, n_labels) or \
                 (n_samples,)
             True labels, of the same kind as in ``fit``.
-        sample_weight : None
-            Not supported; must be None.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in every count of an F-beta metric.
 
         Returns
         -------
         score : float
         """
-        if sample_weight is not None:
-            raise ValueError(
-                "sample_weight is not supported by score; the F-measures are "
-                "computed from unweighted counts."
-            )
         check_is_fitted(self, "thresholds_")
         decisions = self._scores(X) > self.thresholds_
         if self._target_kind == "binary":
             Y = (np.asarray(y) == self.classes_[1]).reshape(-1, 1)
         else:
             Y = check_indicator(y, name="y")
-        return _metric_value(self.metric, Y, decisions)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, Y, dtype=np.float64)
+        return metric_value(self.metric, Y, decisions, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -684,24 +701,6 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         tags.input_tags.sparse = base_tags.input_tags.sparse
         tags.input_tags.allow_nan = base_tags.input_tags.allow_nan
         return tags
-
-
-def _metric_value(metric, Y, decisions):
-    """The configured metric of boolean decisions: a name, an FBeta or a callable."""
-    if callable(metric) and not isinstance(metric, FBeta):
-        return float(metric(Y.astype(np.int64), decisions.astype(np.int64)))
-    return check_metric(metric).score(Y, decisions)
-
-
-def _fit_and_score(estimator, X, y, train, test, *, fit_params, hint, **how):
-    """Fit on one training fold; score its test fold; time both.
-
-    ``how`` holds the ``method``, ``n_labels`` and ``binary`` of the scores.
-    """
-    tick = time.perf_counter()
-    _fit_base(estimator, _safe_rows(X, train), _safe_rows(y, train), fit_params, hint)
-    scores = score_matrix(estimator, _safe_rows(X, test), **how)
-    return scores, time.perf_counter() - tick
 
 
 def _since(tick):
@@ -744,18 +743,6 @@ def _binary_only_hint(base_estimator, Y, binary, n_samples):
         f"from sklearn.multioutput). {name}.fit on"
     )
     return text, n_samples
-
-
-def _fit_base(estimator, X, y, fit_params, hint):
-    """Fit the base estimator; a hint rewords its failure on a 2-D target."""
-    try:
-        return estimator.fit(X, y, **fit_params)
-    except (ValueError, TypeError) as exc:  # TypeError: a sparse y
-        if hint is None:
-            raise
-        text, n_samples = hint
-        message = f"{text} {_num_samples(X)} of the {n_samples} samples said: {exc}"
-        raise ValueError(message) from exc
 
 
 def _check_X(X):

@@ -1,16 +1,23 @@
-"""Stratified splits of binary and multi-label targets: iterative stratification."""
+"""How fit divides its data: stratified splits, group splits, routed metadata."""
 
 from math import ceil
 from numbers import Integral
 
 import numpy as np
 import scipy.sparse as sp
+from sklearn import get_config
 from sklearn.model_selection import (
     GroupKFold,
     GroupShuffleSplit,
     StratifiedGroupKFold,
 )
 from sklearn.utils import check_random_state
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    process_routing,
+)
+from sklearn.utils.validation import has_fit_parameter
 
 
 def iterative_stratification(Y, proportions, random_state=None, sizes=None):
@@ -189,6 +196,19 @@ def _exact_sizes(part, sizes, Y, want, rng):
         part[chosen] = taker
 
 
+def check_validation_size(size, n_samples):
+    """Both parts of the split must hold a sample; say so by name."""
+    fraction = not isinstance(size, Integral)
+    n_held_out = ceil(size * n_samples) if fraction else size
+    if n_held_out >= n_samples:
+        raise ValueError(
+            f"validation_size={size} holds out {n_held_out} of the {n_samples} "
+            f"samples{' (rounded up)' if fraction else ''}, which leaves none "
+            f"to fit the base estimator; give an int below {n_samples} or a "
+            "smaller fraction."
+        )
+
+
 def _seed(random_state):
     """An int seed: the int given, or one draw from the generator given.
 
@@ -272,3 +292,51 @@ def stratified_folds(Y, n_folds, random_state, groups=None):
     return [
         (np.flatnonzero(part != k), np.flatnonzero(part == k)) for k in range(n_folds)
     ]
+
+
+def route_fit_metadata(owner, sample_weight, groups, fit_params):
+    """What ``fit`` passes on: to the base estimator, and to the splitter.
+
+    With metadata routing enabled (``sklearn.set_config(
+    enable_metadata_routing=True)``), scikit-learn's routing decides, as in
+    :class:`~sklearn.model_selection.TunedThresholdClassifierCV`: the base
+    estimator gets what it requests (``set_fit_request``), a splitter given
+    as ``cv`` what it requests (``groups``). Without it, as before routing:
+    every fit parameter goes to the base estimator, ``sample_weight`` too
+    when its ``fit`` takes one, and ``groups`` to the splitter.
+
+    Returns
+    -------
+    base_params, split_params : dict
+    """
+    metadata = {"sample_weight": sample_weight, "groups": groups}
+    metadata = {name: value for name, value in metadata.items() if value is not None}
+    if get_config()["enable_metadata_routing"]:
+        routed = process_routing(owner, "fit", **metadata, **fit_params)
+        split = routed.splitter.split if _is_splitter(owner.cv) else {}
+        return dict(routed.estimator.fit), dict(split)
+    base_params = dict(fit_params)
+    if sample_weight is not None and has_fit_parameter(
+        owner.base_estimator, "sample_weight"
+    ):
+        base_params["sample_weight"] = sample_weight
+    return base_params, ({} if groups is None else {"groups": groups})
+
+
+def metadata_router(owner):
+    """The classifier's router: itself, its base estimator, a ``cv`` splitter."""
+    router = MetadataRouter(owner=owner).add_self_request(owner)
+    router.add(
+        estimator=owner.base_estimator,
+        method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+    )
+    if _is_splitter(owner.cv):
+        router.add(
+            splitter=owner.cv,
+            method_mapping=MethodMapping().add(caller="fit", callee="split"),
+        )
+    return router
+
+
+def _is_splitter(cv):
+    return hasattr(cv, "split") and hasattr(cv, "get_n_splits")

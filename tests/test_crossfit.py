@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from skthresh._crossfit import aggregate_thresholds, crossfit_thresholds
 from skthresh.metrics import FBeta
+from skthresh.strategies import CoordinateAscent, GlobalThreshold
 
 
 def _folds(seed, n_folds=3, n=12, n_labels=2):
@@ -85,9 +86,19 @@ def test_smoothed_picks_the_centre_of_a_plateau_over_a_spike():
 def test_pooled_callable_and_samples_metrics_keep_the_pooled_thresholds():
     folds = _folds(0)
     pooled = np.array([0.4, 0.6])
-    assert crossfit_thresholds("pooled", folds, "f1_micro", pooled, 1) is pooled
-    assert crossfit_thresholds("mean_curve", folds, "f1_samples", pooled, 1) is pooled
-    assert crossfit_thresholds("mean_curve", folds, len, pooled, 1) is pooled
+    folds = [(Y, S, None) for Y, S in folds]
+    for how, metric in [
+        ("pooled", "f1_micro"),
+        ("mean_curve", "f1_samples"),
+        ("mean_curve", len),
+    ]:
+        found = crossfit_thresholds(how, folds, metric, pooled, 1, CoordinateAscent())
+        assert found is pooled
+    # A shared threshold stays shared.
+    found = crossfit_thresholds(
+        "mean_curve", folds, "f1_micro", pooled, 1, GlobalThreshold()
+    )
+    assert found is pooled
 
 
 def test_rare_labels_keep_their_pooled_threshold():
@@ -97,5 +108,8 @@ def test_rare_labels_keep_their_pooled_threshold():
     Y0 = folds[0][0]
     Y0[0, 1] = True  # one positive in all folds together
     pooled = np.array([0.4, 0.77])
-    found = crossfit_thresholds("mean_curve", folds, "f1_macro", pooled, 2)
+    folds = [(Y, S, None) for Y, S in folds]
+    found = crossfit_thresholds(
+        "mean_curve", folds, "f1_macro", pooled, 2, CoordinateAscent()
+    )
     assert found[1] == 0.77 and found[0] != 0.4

@@ -53,7 +53,10 @@ def test_binary_split_is_stratified_on_the_class():
 def test_splits_are_reproducible_and_depend_on_the_seed():
     Y = _rare_labels()
     first = held_out_split(Y, 0.3, 7)
-    assert all(np.array_equal(a, b) for a, b in zip(first, held_out_split(Y, 0.3, 7)))
+    assert all(
+        np.array_equal(a, b)
+        for a, b in zip(first, held_out_split(Y, 0.3, 7), strict=True)
+    )
     other = held_out_split(Y, 0.3, 8)
     assert not np.array_equal(first[1], other[1])
     generator = np.random.RandomState(3)
