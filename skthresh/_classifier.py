@@ -107,14 +107,32 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         strategy's own.
     validation_size : float or int, default=0.3
         Held-out part used to learn the thresholds: a fraction of the samples
-        or a number of samples. Ignored for a frozen base estimator.
+        (rounded up) or a number of samples. The split is stratified: on the
+        class for a binary target, by iterative stratification over the
+        labels for an indicator matrix, so that every label keeps its share
+        of positives on both sides. With ``groups``, whole groups are held
+        out instead (not stratified). Ignored for a frozen base estimator.
+        For a plain random split, pass
+        ``cv=ShuffleSplit(n_splits=1, test_size=0.3)``.
     cv : int, cross-validation generator or iterable, default=None
         Cross-fitting instead of one held-out split: the base estimator is
         fitted on each training fold, every sample is scored by the model
-        that did not see it, and the thresholds are learned on all these
-        out-of-fold scores. An int is the number of folds of a shuffled
-        ``KFold`` (``StratifiedKFold`` for a binary target) seeded by
-        ``random_state``. None uses ``validation_size``.
+        that did not see it, and the thresholds are learned from these
+        out-of-fold scores as ``cv_aggregation`` says. An int is the number
+        of shuffled folds, stratified as the held-out split (group folds
+        with ``groups``), seeded by ``random_state``. A splitter receives
+        ``groups``. None uses ``validation_size``.
+    cv_aggregation : {"mean_curve", "pooled", "smoothed"}, default="mean_curve"
+        With ``cv``, how the folds give thresholds: ``"mean_curve"`` takes
+        each label's best cut of the metric curve averaged over the folds
+        (each fold's curve on its own out-of-fold scores, as
+        :class:`~sklearn.model_selection.TunedThresholdClassifierCV` does;
+        for a micro average, the mean over folds of each fold's micro F,
+        by coordinate ascent from the pooled thresholds); ``"pooled"``
+        keeps the strategy's thresholds on all out-of-fold scores pooled;
+        ``"smoothed"`` takes the best cut of the pooled curve smoothed over
+        neighbouring cuts. Only per-label strategies with an F-beta averaged
+        over labels are refined; the others keep the pooled thresholds.
     min_positives : int, default=1
         Labels with fewer positive tuning samples than this (or with no
         negative one) get the best threshold shared by all labels instead of
@@ -366,8 +384,8 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Weights of the samples: every count behind the tuned metric is a
             sum of weights (so the weighted F-beta is that of
             ``sklearn.metrics.fbeta_score(..., sample_weight=...)``), and
-            they are passed to the base estimator's ``fit`` (see
-            :ref:`metadata routing <metadata_routing>`).
+            they are passed to the base estimator's ``fit`` (routed as it
+            requests when scikit-learn's metadata routing is enabled).
         groups : array-like of shape (n_samples,), default=None
             Group of each sample: a group is never on both sides of the
             held-out split or of a fold (see ``cv``).
@@ -546,9 +564,9 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     def get_metadata_routing(self):
         """Get the metadata routing of this object.
 
-        See :ref:`User Guide <metadata_routing>`: ``fit`` uses
-        ``sample_weight`` and ``groups`` itself and routes metadata to the
-        base estimator's ``fit`` and to a splitter given as ``cv``.
+        ``fit`` uses ``sample_weight`` and ``groups`` itself and routes
+        metadata to the base estimator's ``fit`` and to a splitter given as
+        ``cv`` (scikit-learn's metadata routing).
 
         Returns
         -------

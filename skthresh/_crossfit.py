@@ -104,7 +104,8 @@ def crossfit_thresholds(how, folds, metric, pooled, min_positives, strategy):
     (fewer than ``min_positives`` positives, or none, or no negative) keep
     their threshold. Callable metrics and the samples average, which are
     not sums of per-label counts, keep the pooled thresholds, and take no
-    weights; nor do strategies that learn one shared threshold.
+    weights. With weights, a strategy that learns one shared threshold gets
+    the best shared threshold of the weighted counts.
 
     Parameters
     ----------
@@ -138,10 +139,8 @@ def crossfit_thresholds(how, folds, metric, pooled, min_positives, strategy):
         )
     kind = strategy._threshold_kind
     if weighted and kind == "shared":
-        raise ValueError(
-            f"sample_weight is not supported with {type(strategy).__name__}, "
-            "which learns one shared threshold; choose a per-label strategy."
-        )
+        Y, S, w = (np.concatenate(part) for part in zip(*folds, strict=True))
+        return np.full(S.shape[1], _weighted_shared_threshold(Y, S, w, metric))
     if kind != "per_label" or not counts_metric or (how == "pooled" and not weighted):
         return pooled
     if how == "pooled":
@@ -151,6 +150,31 @@ def crossfit_thresholds(how, folds, metric, pooled, min_positives, strategy):
     n_samples = sum(fold[0].shape[0] for fold in folds)
     free = (n_pos >= max(min_positives, 1)) & (n_pos < n_samples)
     return aggregate_thresholds(how, folds, metric, pooled, free)
+
+
+def _weighted_shared_threshold(Y, S, w, metric):
+    """The best threshold shared by all labels, from weighted counts.
+
+    Every cut between two scores of any label is tried; ties take the
+    middle of the first run of best cuts.
+    """
+    values = np.unique(S)
+    cuts = np.concatenate(
+        [[np.nextafter(values[0], -np.inf)], midpoint(values[1:], values[:-1])]
+    )
+    cuts = np.concatenate([cuts, [values[-1]]])
+    counts = np.empty((3, cuts.size, S.shape[1]))
+    for j in range(S.shape[1]):
+        y = Y[:, j]
+        counts[0, :, j] = _weight_above(S[y, j], w[y], cuts)
+        counts[1, :, j] = _weight_above(S[:, j], w, cuts)
+        counts[2, :, j] = w[y].sum()
+    value = metric.from_counts(*counts)
+    top = value.max()
+    first = int(np.argmax(value >= top))
+    run = int(np.argmax(value[first:] < top))
+    last = first + (run - 1 if run else value.size - first - 1)
+    return float(cuts[(first + last) // 2])
 
 
 def _weighted(Y, S, sample_weight=None):

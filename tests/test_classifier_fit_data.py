@@ -13,7 +13,7 @@ from sklearn.multiclass import OneVsRestClassifier
 from skthresh import SurrogateThresholdClassifier
 from skthresh._crossfit import aggregate_thresholds, crossfit_thresholds
 from skthresh.metrics import FBeta
-from skthresh.strategies import CoordinateAscent
+from skthresh.strategies import CoordinateAscent, GlobalThreshold
 
 
 class _Recorder(ClassifierMixin, BaseEstimator):
@@ -171,12 +171,8 @@ def test_frozen_fit_with_integer_weights_equals_repeated_rows(data):
     )
 
 
-def test_weights_need_a_per_label_strategy_and_an_fbeta(data):
+def test_weights_need_an_fbeta_and_no_negative_value(data):
     X, y, w = data
-    with pytest.raises(ValueError, match="one shared threshold"):
-        SurrogateThresholdClassifier(_Recorder(), strategy="global").fit(
-            X, y, sample_weight=w
-        )
     with pytest.raises(ValueError, match="sample_weight needs an F-beta"):
         SurrogateThresholdClassifier(
             _Recorder(), strategy="coordinate", metric=lambda a, b: 0.0
@@ -185,3 +181,23 @@ def test_weights_need_a_per_label_strategy_and_an_fbeta(data):
         SurrogateThresholdClassifier(_Recorder(), strategy="coordinate").fit(
             X, y, sample_weight=-w
         )
+
+
+@pytest.mark.parametrize("average", ["micro", "macro"])
+def test_weighted_shared_threshold_is_the_best_shared_one(data, average):
+    X, y, w = data
+    rng = np.random.default_rng(2)
+    Y = rng.random((60, 3)) < 0.4
+    S = np.round(rng.random((60, 3)) * 0.7 + 0.3 * Y, 2)
+    w = rng.random(60) * 2
+    metric = FBeta(average=average)
+    found = crossfit_thresholds(
+        "pooled", [(Y, S, w)], metric, np.zeros(3), 1, GlobalThreshold()
+    )
+    assert np.all(found == found[0])
+    best = max(
+        fbeta_score(Y, S > t, beta=1, average=average, sample_weight=w)
+        for t in np.r_[-1.0, np.unique(S)]
+    )
+    got = fbeta_score(Y, S > found, beta=1, average=average, sample_weight=w)
+    assert got == pytest.approx(best, abs=1e-12)
