@@ -26,13 +26,21 @@ Examples::
 
     python benchmarks/bench_cv_aggregation.py               # 20 splits
     python benchmarks/bench_cv_aggregation.py --tiny        # smoke run
+    python benchmarks/bench_cv_aggregation.py --split-timing  # split speed
+
+``--split-timing`` times the stratified held-out split of 100,000 samples
+and 1,000 labels (5 labels per sample), in seconds and in passes over a
+float32 score matrix of that shape (``benchmarks/_timing.py``), median of 3.
 """
 
 import argparse
 import sys
+import time
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
+from _timing import pass_time
 from sklearn.base import clone
 from sklearn.datasets import load_breast_cancer, make_classification
 from sklearn.linear_model import LogisticRegression
@@ -53,7 +61,7 @@ from skthresh import (
     learn_thresholds,
 )
 from skthresh._crossfit import crossfit_thresholds
-from skthresh._splitting import stratified_folds
+from skthresh._splitting import held_out_split, stratified_folds
 from skthresh.datasets import load_yeast
 from skthresh.metrics import f1_score
 
@@ -68,6 +76,7 @@ def parse_args(argv=None):
     parser.add_argument("--no-multilabel", action="store_true")
     parser.add_argument("--no-binary", action="store_true")
     parser.add_argument("--tiny", action="store_true", help="smoke run")
+    parser.add_argument("--split-timing", action="store_true")
     args = parser.parse_args(argv)
     if args.tiny:
         args.splits = 2
@@ -250,8 +259,30 @@ def print_multilabel(rows, splits):
     print()
 
 
+def split_timing(n_samples=100_000, n_labels=1_000):
+    """Median seconds of the stratified split, and the same in passes."""
+    Y = sp.random(
+        n_samples, n_labels, density=5 / n_labels, random_state=0, format="csr"
+    )
+    Y.data[:] = 1
+    times = []
+    for seed in range(3):
+        tick = time.perf_counter()
+        held_out_split(Y, 0.3, seed)
+        times.append(time.perf_counter() - tick)
+    S = np.random.default_rng(0).random((n_samples, n_labels), dtype=np.float32)
+    seconds = float(np.median(times))
+    print(
+        f"Stratified held-out split, {n_samples:,} x {n_labels:,} labels: "
+        f"{seconds:.2f} s = {seconds / pass_time(S, repeats=5):.0f} passes"
+    )
+
+
 def main(argv=None):
     args = parse_args(argv)
+    if args.split_timing:
+        split_timing()
+        return 0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateLabelWarning)
         if not args.no_binary:
