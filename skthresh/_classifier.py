@@ -122,17 +122,20 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         of shuffled folds, stratified as the held-out split (group folds
         with ``groups``), seeded by ``random_state``. A splitter receives
         ``groups``. None uses ``validation_size``.
-    cv_aggregation : {"mean_curve", "pooled", "smoothed"}, default="mean_curve"
-        With ``cv``, how the folds give thresholds: ``"mean_curve"`` takes
-        each label's best cut of the metric curve averaged over the folds
-        (each fold's curve on its own out-of-fold scores, as
+    cv_aggregation : {"pooled", "mean_curve", "smoothed"}, default="pooled"
+        With ``cv``, how the folds give thresholds: ``"pooled"`` keeps the
+        strategy's thresholds on all out-of-fold scores pooled;
+        ``"mean_curve"`` takes each label's best cut of the metric curve
+        averaged over the folds (each fold's curve on its own out-of-fold
+        scores, as
         :class:`~sklearn.model_selection.TunedThresholdClassifierCV` does;
         for a micro average, the mean over folds of each fold's micro F,
-        by coordinate ascent from the pooled thresholds); ``"pooled"``
-        keeps the strategy's thresholds on all out-of-fold scores pooled;
-        ``"smoothed"`` takes the best cut of the pooled curve smoothed over
-        neighbouring cuts. Only per-label strategies with an F-beta averaged
-        over labels are refined; the others keep the pooled thresholds.
+        by coordinate ascent from the pooled thresholds); ``"smoothed"``
+        takes the best cut of the pooled curve smoothed over neighbouring
+        cuts. The three were level on new data (within 0.04 point of F1;
+        ``benchmarks/bench_cv_aggregation.py``). Only per-label strategies
+        with an F-beta averaged over labels are refined; the others keep
+        the pooled thresholds.
     min_positives : int, default=1
         Labels with fewer positive tuning samples than this (or with no
         negative one) get the best threshold shared by all labels instead of
@@ -261,7 +264,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         max_iter=None,
         validation_size=0.3,
         cv=None,
-        cv_aggregation="mean_curve",
+        cv_aggregation="pooled",
         min_positives=1,
         refit=True,
         response_method="auto",

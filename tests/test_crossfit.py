@@ -113,3 +113,35 @@ def test_rare_labels_keep_their_pooled_threshold():
         "mean_curve", folds, "f1_macro", pooled, 2, CoordinateAscent()
     )
     assert found[1] == 0.77 and found[0] != 0.4
+
+
+@pytest.mark.parametrize("how", ["mean_curve", "smoothed"])
+def test_classifier_aggregates_its_out_of_fold_scores(how):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import KFold
+    from sklearn.multiclass import OneVsRestClassifier
+
+    from skthresh import SurrogateThresholdClassifier, learn_thresholds
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 4))
+    Y = (X[:, :3] + rng.normal(size=(150, 3)) > 0.7).astype(int)
+    base = OneVsRestClassifier(LogisticRegression())
+    clf = SurrogateThresholdClassifier(
+        base, strategy="coordinate", metric="f1_macro", cv=KFold(3), cv_aggregation=how
+    ).fit(X, Y)
+    folds, oof = [], np.empty(Y.shape)
+    for train, test in KFold(3).split(X):
+        oof[test] = clone_fit(base, X[train], Y[train]).predict_proba(X[test])
+        folds.append((Y[test].astype(bool), oof[test]))
+    pooled = learn_thresholds(Y, oof, strategy="coordinate", metric="f1_macro")
+    expected = aggregate_thresholds(
+        how, folds, FBeta(average="macro"), pooled, np.ones(3, dtype=bool)
+    )
+    np.testing.assert_array_equal(clf.thresholds_, expected)
+
+
+def clone_fit(estimator, X, Y):
+    from sklearn.base import clone
+
+    return clone(estimator).fit(X, Y)
