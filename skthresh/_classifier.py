@@ -2,7 +2,6 @@
 
 import time
 import warnings
-from math import ceil
 from numbers import Integral, Real
 
 import numpy as np
@@ -16,7 +15,7 @@ from sklearn.base import (
 )
 from sklearn.exceptions import DataConversionWarning
 from sklearn.frozen import FrozenEstimator
-from sklearn.model_selection import KFold, StratifiedKFold, check_cv, train_test_split
+from sklearn.model_selection import check_cv
 from sklearn.utils import assert_all_finite, check_random_state, get_tags
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target
@@ -26,10 +25,27 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from skthresh._crossfit import (
+    AGGREGATIONS,
+    binary_only_hint,
+    crossfit_thresholds,
+    declares_multilabel,
+    fit_and_score,
+    fit_base,
+    fold_results,
+    metric_value,
+    rows_of,
+)
 from skthresh._scores import RESPONSE_METHODS, resolve_response_method, score_matrix
+from skthresh._splitting import (
+    check_validation_size,
+    held_out_split,
+    metadata_router,
+    route_fit_metadata,
+    stratified_folds,
+)
 from skthresh._validation import check_indicator
-from skthresh.metrics import FBeta, UnreachableFloorWarning, check_metric
-from skthresh.strategies import BaseThresholdStrategy, DegenerateLabelWarning
+from skthresh.strategies import BaseThresholdStrategy
 from skthresh.strategies._registry import configure_strategy
 from skthresh.utils._sklearn_compat import (
     HasMethods,
@@ -37,6 +53,7 @@ from skthresh.utils._sklearn_compat import (
     RealNotInt,
     SplitsOrSplitter,
     StrOptions,
+    _check_sample_weight,
     _fit_context,
     _num_samples,
     _safe_indexing,
@@ -94,14 +111,35 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         strategy's own.
     validation_size : float or int, default=0.3
         Held-out part used to learn the thresholds: a fraction of the samples
-        or a number of samples. Ignored for a frozen base estimator.
+        (rounded up) or a number of samples. The split is stratified: on the
+        class for a binary target, by iterative stratification over the
+        labels for an indicator matrix, so that every label keeps its share
+        of positives on both sides. With ``groups``, whole groups are held
+        out instead (not stratified). Ignored for a frozen base estimator.
+        For a plain random split, pass
+        ``cv=ShuffleSplit(n_splits=1, test_size=0.3)``.
     cv : int, cross-validation generator or iterable, default=None
         Cross-fitting instead of one held-out split: the base estimator is
         fitted on each training fold, every sample is scored by the model
-        that did not see it, and the thresholds are learned on all these
-        out-of-fold scores. An int is the number of folds of a shuffled
-        ``KFold`` (``StratifiedKFold`` for a binary target) seeded by
-        ``random_state``. None uses ``validation_size``.
+        that did not see it, and the thresholds are learned from these
+        out-of-fold scores as ``cv_aggregation`` says. An int is the number
+        of shuffled folds, stratified as the held-out split (group folds
+        with ``groups``), seeded by ``random_state``. A splitter receives
+        ``groups``. None uses ``validation_size``.
+    cv_aggregation : {"pooled", "mean_curve", "smoothed"}, default="pooled"
+        With ``cv``, how the folds give thresholds: ``"pooled"`` keeps the
+        strategy's thresholds on all out-of-fold scores pooled;
+        ``"mean_curve"`` takes each label's best cut of the metric curve
+        averaged over the folds (each fold's curve on its own out-of-fold
+        scores, as
+        :class:`~sklearn.model_selection.TunedThresholdClassifierCV` does;
+        for a micro average, the mean over folds of each fold's micro F,
+        by coordinate ascent from the pooled thresholds); ``"smoothed"``
+        takes the best cut of the pooled curve smoothed over neighbouring
+        cuts. The three were level on new data (within 0.04 point of F1;
+        ``benchmarks/bench_cv_aggregation.py``). Only per-label strategies
+        with an F-beta averaged over labels are refined; the others keep
+        the pooled thresholds.
     min_positives : int, default=1
         Labels with fewer positive tuning samples than this (or with no
         negative one) get the best threshold shared by all labels instead of
@@ -200,6 +238,9 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
     True
     """
 
+    # fit uses them itself (weighted counts, group splits), whatever routes on.
+    __metadata_request__fit = {"sample_weight": True, "groups": True}
+
     _parameter_constraints: dict = {
         "base_estimator": [HasMethods(["fit"])],
         "strategy": [str, BaseThresholdStrategy],
@@ -212,6 +253,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Interval(Integral, 1, None, closed="left"),
         ],
         "cv": [Interval(Integral, 2, None, closed="left"), SplitsOrSplitter(), None],
+        "cv_aggregation": [StrOptions(set(AGGREGATIONS))],
         "min_positives": [Interval(Integral, 0, None, closed="left")],
         "refit": ["boolean"],
         "response_method": [StrOptions(set(RESPONSE_METHODS))],
@@ -232,6 +274,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         max_iter=None,
         validation_size=0.3,
         cv=None,
+        cv_aggregation="pooled",
         min_positives=1,
         refit=True,
         response_method="auto",
@@ -248,6 +291,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         self.max_iter = max_iter
         self.validation_size = validation_size
         self.cv = cv
+        self.cv_aggregation = cv_aggregation
         self.min_positives = min_positives
         self.refit = refit
         self.response_method = response_method
@@ -311,7 +355,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 # One label as a column: the base estimator sees a 1-D target,
                 # which every classifier accepts; predict keeps the column.
                 self._target_kind = "column"
-                if not _declares_multilabel(self.base_estimator):
+                if not declares_multilabel(self.base_estimator):
                     # Single-output, as the tags say: warn as scikit-learn's
                     # single-output estimators (and this base) do.
                     base = type(self.base_estimator).__name__
@@ -339,7 +383,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         # The base estimator and the strategy validate their own parameters.
         prefer_skip_nested_validation=False
     )
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y, *, sample_weight=None, groups=None, **fit_params):
         """Fit the base estimator and learn the thresholds.
 
         Parameters
@@ -349,8 +393,18 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         y : {array-like, sparse matrix} of shape (n_samples, n_labels) or \
                 (n_samples,)
             0/1 indicator matrix, or a 1-D binary target.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples: every count behind the tuned metric is a
+            sum of weights (so the weighted F-beta is that of
+            ``sklearn.metrics.fbeta_score(..., sample_weight=...)``), and
+            they are passed to the base estimator's ``fit`` (routed as it
+            requests when scikit-learn's metadata routing is enabled).
+        groups : array-like of shape (n_samples,), default=None
+            Group of each sample: a group is never on both sides of the
+            held-out split or of a fold (see ``cv``).
         **fit_params : dict
-            Passed to the ``fit`` method of the base estimator.
+            Passed to the ``fit`` method of the base estimator; with
+            metadata routing enabled, routed as the base estimator requests.
 
         Returns
         -------
@@ -378,12 +432,22 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             )
         Y, y_for_base = self._check_target(y)
         check_consistent_length(X, Y)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(
+                sample_weight, X, dtype=np.float64, ensure_non_negative=True
+            )
+        if groups is not None:
+            groups = np.asarray(groups)
+            check_consistent_length(X, groups)
+        fit_params, split_params = route_fit_metadata(
+            self, sample_weight, groups, fit_params
+        )
         self.n_labels_ = Y.shape[1]
         random_state = check_random_state(self.random_state)
         self.strategy_ = self._make_strategy(random_state)
         binary = self._target_kind in ("binary", "column")
         n_samples = _num_samples(X)
-        hint = _binary_only_hint(self.base_estimator, Y, binary, n_samples)
+        hint = binary_only_hint(self.base_estimator, Y, binary, n_samples)
         base_name = type(self.base_estimator).__name__
         labels = "1 label" if self.n_labels_ == 1 else f"{self.n_labels_} labels"
         head = f"[{type(self).__name__}] {n_samples} samples, {labels}:"
@@ -400,15 +464,13 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Y_val = Y
             tick = time.perf_counter()
             scores = self._score_with(self.estimator_, X)
+            rows, folds, parts = np.arange(n_samples), [], [scores]
             self._say(f"[frozen] scored {n_samples} samples in {_since(tick)}")
             where = "[thresholds]", f"the {n_samples} samples"
         elif self.cv is None:
-            self._check_validation_size(n_samples)
-            indices = np.arange(n_samples)
-            train, val = train_test_split(
-                indices,
-                test_size=self.validation_size,
-                random_state=random_state.randint(np.iinfo(np.int32).max),
+            check_validation_size(self.validation_size, n_samples)
+            train, val = held_out_split(
+                Y, self.validation_size, random_state, groups=groups
             )
             then = f", then refitting on all {n_samples}" if self.refit else ""
             self._say(
@@ -419,8 +481,9 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             self.response_method_ = resolve_response_method(tuned, self.response_method)
             tick = time.perf_counter()
             X_fit, y_fit = _safe_rows(X, train), _safe_rows(y_for_base, train)
-            _fit_base(tuned, X_fit, y_fit, fit_params, hint)
+            fit_base(tuned, X_fit, y_fit, rows_of(X, fit_params, train), hint)
             Y_val, scores = Y[val], self._score_with(tuned, _safe_rows(X, val))
+            rows, folds, parts = val, [], [scores]
             self._say(
                 f"[split] fitted on {len(train)} samples, scored {len(val)} in "
                 f"{_since(tick)}"
@@ -435,7 +498,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             self.response_method_ = resolve_response_method(
                 self.base_estimator, self.response_method
             )
-            folds = self._folds(X, y_for_base, binary, random_state)
+            folds = self._folds(X, Y, y_for_base, random_state, groups, split_params)
             self._say(
                 f"{head} cross-fitting {base_name} on {len(folds)} folds, learning "
                 "thresholds on the out-of-fold scores, then refitting on all "
@@ -444,7 +507,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             common = dict(method=self.response_method_, n_labels=self.n_labels_)
             common.update(binary=binary, fit_params=fit_params, hint=hint)
             results = Parallel(n_jobs=self.n_jobs, return_as="generator")(
-                delayed(_fit_and_score)(
+                delayed(fit_and_score)(
                     clone(self.base_estimator), X, y_for_base, train, test, **common
                 )
                 for train, test in folds
@@ -462,7 +525,15 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             rows = np.concatenate([test for _, test in folds])
             scores = np.concatenate(parts)
             Y_val = Y[rows]
-            self.cv_results_ = self._fold_results(folds, parts, Y)
+            self.cv_results_ = fold_results(
+                self.strategy_,
+                folds,
+                parts,
+                Y,
+                self.metric,
+                self.min_positives,
+                self._say,
+            )
             where = "[all folds]", f"the {len(rows)} out-of-fold samples"
 
         label, samples = where
@@ -475,6 +546,19 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             Y_val, scores, self.metric, min_positives=self.min_positives
         )
         self.n_iter_ = getattr(self.strategy_, "n_iter_", 1)
+        if sample_weight is not None or (self.cv is not None and not frozen):
+            tests = [test for _, test in folds] if folds else [rows]
+            weights = [
+                None if sample_weight is None else sample_weight[t] for t in tests
+            ]
+            self.thresholds_ = crossfit_thresholds(
+                self.cv_aggregation if self.cv is not None and not frozen else "pooled",
+                [(Y[t], p, w) for t, p, w in zip(tests, parts, weights, strict=True)],
+                self.metric,
+                self.thresholds_,
+                self.min_positives,
+                self.strategy_,
+            )
         for name in ("constraint_met_", "unreachable_labels_"):  # floors only
             vars(self).pop(name, None)
             if getattr(self.strategy_, name, None) is not None:
@@ -485,7 +569,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             if self.refit or self.cv is not None:
                 self._say(f"[refit] fitting {base_name} on all {n_samples} samples")
                 tick = time.perf_counter()
-                self.estimator_ = _fit_base(
+                self.estimator_ = fit_base(
                     clone(self.base_estimator), X, y_for_base, fit_params, hint
                 )
                 self._say(f"[refit] done in {_since(tick)}")
@@ -494,32 +578,30 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         self._say(f"[{type(self).__name__}] fit done in {_since(started)}")
         return self
 
+    def get_metadata_routing(self):
+        """Get the metadata routing of this object.
+
+        ``fit`` uses ``sample_weight`` and ``groups`` itself and routes
+        metadata to the base estimator's ``fit`` and to a splitter given as
+        ``cv`` (scikit-learn's metadata routing).
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing information.
+        """
+        return metadata_router(self)
+
     def _say(self, message):
         """Print one progress line when verbose."""
         if self.verbose:
             print(message, flush=True)
 
-    def _check_validation_size(self, n_samples):
-        """Both parts of the split must hold a sample; say so by name."""
-        size = self.validation_size
-        fraction = not isinstance(size, Integral)
-        n_held_out = ceil(size * n_samples) if fraction else size
-        if n_held_out >= n_samples:
-            raise ValueError(
-                f"validation_size={size} holds out {n_held_out} of the {n_samples} "
-                f"samples{' (rounded up)' if fraction else ''}, which leaves none "
-                f"to fit the base estimator; give an int below {n_samples} or a "
-                "smaller fraction."
-            )
-
-    def _folds(self, X, y_for_base, binary, random_state):
+    def _folds(self, X, Y, y_for_base, random_state, groups, split_params):
         if isinstance(self.cv, Integral):
-            seed = random_state.randint(np.iinfo(np.int32).max)
-            splitter_class = StratifiedKFold if binary else KFold
-            cv = splitter_class(self.cv, shuffle=True, random_state=seed)
+            folds = stratified_folds(Y, self.cv, random_state, groups=groups)
         else:
-            cv = check_cv(self.cv)
-        folds = list(cv.split(X, y_for_base if binary else None))
+            folds = list(check_cv(self.cv).split(X, y_for_base, **split_params))
         rows = np.concatenate([test for _, test in folds])
         if len(np.unique(rows)) != len(rows):
             raise ValueError(
@@ -527,38 +609,6 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 "splitter given repeats samples across test folds."
             )
         return folds
-
-    def _fold_results(self, folds, parts, Y):
-        metric = self.metric if callable(self.metric) else check_metric(self.metric)
-        fold_thresholds, fold_objective = [], []
-        for k, ((_, test), scores) in enumerate(zip(folds, parts, strict=True), 1):
-            strategy = clone(self.strategy_)
-            label = f"[fold {k}/{len(folds)}]"
-            self._say(
-                f"{label} learning thresholds on its {len(test)} samples with "
-                f"{type(strategy).__name__}"
-            )
-            tick = time.perf_counter()
-            with warnings.catch_warnings():
-                # Small folds often leave a label without positives (or short
-                # of a floor); the pooled fit above already warns about them.
-                for category in (DegenerateLabelWarning, UnreachableFloorWarning):
-                    warnings.simplefilter("ignore", category)
-                theta = strategy.optimize(
-                    Y[test], scores, metric, min_positives=self.min_positives
-                )
-            fold_thresholds.append(theta)
-            fold_objective.append(_metric_value(metric, Y[test], scores > theta))
-            self._say(
-                f"{label} thresholds learned in {_since(tick)}, objective "
-                f"{fold_objective[-1]:.4f}"
-            )
-        fold_thresholds = np.asarray(fold_thresholds)
-        return {
-            "fold_thresholds": fold_thresholds,
-            "thresholds_std": fold_thresholds.std(axis=0),
-            "fold_objective": np.asarray(fold_objective),
-        }
 
     def _scores(self, X):
         check_is_fitted(self, "thresholds_")
@@ -656,32 +706,29 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         y : {array-like, sparse matrix} of shape (n_samples, n_labels) or \
                 (n_samples,)
             True labels, of the same kind as in ``fit``.
-        sample_weight : None
-            Not supported; must be None.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in every count of an F-beta metric.
 
         Returns
         -------
         score : float
         """
-        if sample_weight is not None:
-            raise ValueError(
-                "sample_weight is not supported by score; the F-measures are "
-                "computed from unweighted counts."
-            )
         check_is_fitted(self, "thresholds_")
         decisions = self._scores(X) > self.thresholds_
         if self._target_kind == "binary":
             Y = (np.asarray(y) == self.classes_[1]).reshape(-1, 1)
         else:
             Y = check_indicator(y, name="y")
-        return _metric_value(self.metric, Y, decisions)
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, Y, dtype=np.float64)
+        return metric_value(self.metric, Y, decisions, sample_weight)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # A 2-D indicator y goes to the base estimator as it is: it is
         # supported when the base declares it. A binary-only base still
         # takes a 1-D binary y (or a single column).
-        multi_label = _declares_multilabel(self.base_estimator)
+        multi_label = declares_multilabel(self.base_estimator)
         tags.classifier_tags.multi_label = multi_label
         tags.classifier_tags.multi_class = False
         tags.target_tags.multi_output = multi_label
@@ -691,76 +738,9 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
         return tags
 
 
-def _metric_value(metric, Y, decisions):
-    """The configured metric of boolean decisions: a name, an FBeta or a callable."""
-    if callable(metric) and not isinstance(metric, FBeta):
-        return float(metric(Y.astype(np.int64), decisions.astype(np.int64)))
-    return check_metric(metric).score(Y, decisions)
-
-
-def _fit_and_score(estimator, X, y, train, test, *, fit_params, hint, **how):
-    """Fit on one training fold; score its test fold; time both.
-
-    ``how`` holds the ``method``, ``n_labels`` and ``binary`` of the scores.
-    """
-    tick = time.perf_counter()
-    _fit_base(estimator, _safe_rows(X, train), _safe_rows(y, train), fit_params, hint)
-    scores = score_matrix(estimator, _safe_rows(X, test), **how)
-    return scores, time.perf_counter() - tick
-
-
 def _since(tick):
     """Seconds since ``tick``, for progress lines."""
     return f"{time.perf_counter() - tick:.2f} s"
-
-
-def _declares_multilabel(estimator):
-    """Whether an estimator's tags say it fits a 2-D indicator target.
-
-    Either tag says so: ``multi_label`` (``KNeighborsClassifier``) or
-    ``multi_output`` (``OneVsRestClassifier``); a binary-only classifier
-    (``LogisticRegression``) sets neither. An object without tags may.
-    """
-    try:
-        tags = get_tags(estimator)
-    except AttributeError:
-        return True
-    multi_label = getattr(tags.classifier_tags, "multi_label", False)
-    return bool(multi_label or tags.target_tags.multi_output)
-
-
-def _binary_only_hint(base_estimator, Y, binary, n_samples):
-    """What to say when a binary-only base fails on a 2-D target, or None.
-
-    The base's own message names the shape of the part it was fitted on;
-    the hint names the user's ``y`` and the wrapper that fixes it.
-    """
-    if binary or _declares_multilabel(base_estimator):
-        return None
-    name = type(base_estimator).__name__
-    shown = repr(base_estimator)
-    if "\n" in shown or len(shown) > 60:
-        shown = f"{name}(...)"
-    text = (
-        f"{name} fits a 1-D target only, but y has shape {(n_samples, Y.shape[1])} "
-        "(n_samples, n_labels). Wrap it to fit one model per label: "
-        f"SurrogateThresholdClassifier(OneVsRestClassifier({shown})), with "
-        "OneVsRestClassifier from sklearn.multiclass (or MultiOutputClassifier "
-        f"from sklearn.multioutput). {name}.fit on"
-    )
-    return text, n_samples
-
-
-def _fit_base(estimator, X, y, fit_params, hint):
-    """Fit the base estimator; a hint rewords its failure on a 2-D target."""
-    try:
-        return estimator.fit(X, y, **fit_params)
-    except (ValueError, TypeError) as exc:  # TypeError: a sparse y
-        if hint is None:
-            raise
-        text, n_samples = hint
-        message = f"{text} {_num_samples(X)} of the {n_samples} samples said: {exc}"
-        raise ValueError(message) from exc
 
 
 def _check_X(X):

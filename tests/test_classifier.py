@@ -26,6 +26,7 @@ from skthresh import (
     SurrogateThresholdClassifier,
     learn_thresholds,
 )
+from skthresh._splitting import check_validation_size, held_out_split
 from skthresh.datasets import load_yeast
 from skthresh.metrics import check_metric, f1_score
 from skthresh.strategies import CoordinateAscent, SurrogateThreshold
@@ -339,7 +340,7 @@ def test_first_draw_splits_when_the_strategy_takes_no_seed(small):
         _logreg(), strategy="coordinate", random_state=3
     ).fit(X, Y)
     seed = np.random.RandomState(3).randint(2**31 - 1)
-    train, val = train_test_split(np.arange(len(X)), test_size=0.3, random_state=seed)
+    train, val = held_out_split(Y, 0.3, seed)
     S_val = _logreg().fit(X[train], Y[train]).predict_proba(X[val])
     expected = learn_thresholds(Y[val], S_val, strategy="coordinate")
     assert clf.thresholds_.tobytes() == expected.tobytes()
@@ -576,8 +577,8 @@ def test_validation_size_too_large_for_the_data_is_named(small, size, message):
         clf.fit(X, Y)
     assert str(excinfo.value) == message
     # The largest sizes that leave one sample to fit are accepted.
-    assert clf.set_params(validation_size=299)._check_validation_size(300) is None
-    assert clf.set_params(validation_size=0.996)._check_validation_size(300) is None
+    assert check_validation_size(299, 300) is None
+    assert check_validation_size(0.996, 300) is None
 
 
 @pytest.mark.parametrize("cv", [0.3, 1, "abc", True])

@@ -17,7 +17,11 @@ from sklearn.utils._param_validation import (
     validate_parameter_constraints,
     validate_params,
 )
-from sklearn.utils.validation import _num_samples
+from sklearn.utils.validation import (
+    _check_method_params,
+    _check_sample_weight,
+    _num_samples,
+)
 
 
 class SplitsOrSplitter(HasMethods):
@@ -107,6 +111,8 @@ __all__ = [
     "SplitsOrSplitter",
     "StrOptions",
     "TorchDevice",
+    "_check_method_params",
+    "_check_sample_weight",
     "_fit_context",
     "_num_samples",
     "_safe_indexing",
