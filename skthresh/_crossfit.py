@@ -9,7 +9,13 @@ from sklearn.utils import get_tags
 
 from skthresh._cuts import midpoint
 from skthresh._scores import score_matrix
-from skthresh.metrics import FBeta, UnreachableFloorWarning, check_metric
+from skthresh.metrics import (
+    FBeta,
+    UnreachableFloorWarning,
+    Utility,
+    check_metric,
+    multilabel_counts,
+)
 from skthresh.strategies import DegenerateLabelWarning
 from skthresh.utils._sklearn_compat import (
     _check_method_params,
@@ -337,14 +343,13 @@ def metric_value(metric, Y, decisions, sample_weight=None):
     metric = check_metric(metric)
     if sample_weight is None:
         return metric.score(Y, decisions)
-    w = np.asarray(sample_weight, dtype=np.float64)
-    axis = 1 if metric.average == "samples" else 0
-    if axis == 0:
-        tp, pp, pos = w @ (Y & decisions), w @ decisions, w @ Y
-        return float(metric.from_counts(tp, pp, pos))
-    tp, pp, pos = (Y & decisions).sum(1), decisions.sum(1), Y.sum(1)
-    f = metric.elementwise(tp, pp, pos)
-    return float(np.average(f, weights=w))
+    if isinstance(metric, FBeta):
+        return metric.score(Y, decisions, sample_weight)
+    # Floors and utilities: from the weighted counts of each label.
+    tp, pp, pos = multilabel_counts(Y, decisions, sample_weight=sample_weight)
+    if isinstance(metric, Utility):
+        return float(metric.from_counts(tp, pp, pos, float(np.sum(sample_weight))))
+    return float(metric.from_counts(tp, pp, pos))
 
 
 def fit_and_score(estimator, X, y, train, test, *, fit_params, hint, **how):

@@ -183,3 +183,26 @@ def test_bad_metric_type_is_named():
     clf = SurrogateThresholdClassifier(_base(), metric=0.9)
     with pytest.raises(ValueError, match="The 'metric' parameter"):
         clf.fit(np.zeros((10, 2)), np.eye(2, dtype=int)[np.arange(10) % 2])
+
+
+def test_weighted_score_of_a_pooled_floor_and_a_utility():
+    # score(sample_weight=...) counts each sample for its weight, for floors
+    # and utilities as for F-beta; integer weights equal repeated rows.
+    X, Y = load_yeast(return_X_y=True)
+    X, Y = X[:400], Y[:400]
+    base = FrozenEstimator(
+        OneVsRestClassifier(LogisticRegression(max_iter=500)).fit(X, Y)
+    )
+    w = np.random.default_rng(0).integers(0, 4, size=len(Y))
+    repeated = np.repeat(np.arange(len(Y)), w)
+    for metric in (RecallAtPrecision(0.5, average="micro"), Utility(fp=-2.0)):
+        clf = SurrogateThresholdClassifier(
+            base, strategy="coordinate", metric=metric
+        ).fit(X, Y)
+        got = clf.score(X, Y, sample_weight=w)
+        assert got == pytest.approx(clf.score(X[repeated], Y[repeated]), abs=1e-12)
+        if isinstance(metric, RecallAtPrecision):
+            expected = sklearn.metrics.recall_score(
+                Y, clf.predict(X), average="micro", sample_weight=w
+            )
+            assert got == pytest.approx(expected, abs=1e-12)

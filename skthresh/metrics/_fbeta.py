@@ -22,6 +22,7 @@ def _fbeta_score_constraints():
         "beta": "no_validation",
         "average": "no_validation",
         "zero_division": "no_validation",
+        "sample_weight": ["array-like", None],
     }
 
 
@@ -47,6 +48,7 @@ def _axis_constraints():
         "Y_true": ["array-like", "sparse matrix"],
         "Y_pred": ["array-like", "sparse matrix"],
         "axis": [Options(numbers.Integral, {0, 1})],
+        "sample_weight": ["array-like", None],
     }
 
 
@@ -190,7 +192,7 @@ class FBeta:
             return self.elementwise(tp.sum(-1), pp.sum(-1), pos.sum(-1), where)
         return self.elementwise(tp, pp, pos, where).mean(-1)
 
-    def score(self, Y_true, Y_pred):
+    def score(self, Y_true, Y_pred, sample_weight=None):
         """Metric value of binary decisions.
 
         Parameters
@@ -199,14 +201,26 @@ class FBeta:
             True 0/1 labels.
         Y_pred : array-like of shape (n_samples, n_labels)
             Predicted 0/1 labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples: in every count for the micro and macro
+            averages, in the mean of the samples' F for the samples
+            average, as :func:`sklearn.metrics.fbeta_score` weighs them.
 
         Returns
         -------
         value : float
         """
-        axis = 1 if self.average == "samples" else 0
-        tp, pp, pos = _multilabel_counts(Y_true, Y_pred, axis=axis)
-        return float(self.from_counts(tp, pp, pos))
+        if self.average != "samples":
+            tp, pp, pos = _multilabel_counts(Y_true, Y_pred, 0, sample_weight)
+            return float(self.from_counts(tp, pp, pos))
+        tp, pp, pos = _multilabel_counts(Y_true, Y_pred, 1)
+        f = self.elementwise(tp, pp, pos)
+        if sample_weight is None:
+            return float(f.mean())
+        w = _check_weights(sample_weight, tp.size)
+        if w.sum() == 0:
+            raise ValueError("sample_weight sums to 0: the average is undefined.")
+        return float(np.average(f, weights=w))
 
 
 def _as_binary_matrix(Y, name):
@@ -227,7 +241,7 @@ def _as_binary_matrix(Y, name):
 
 
 @validate_params(_axis_constraints(), prefer_skip_nested_validation=True)
-def multilabel_counts(Y_true, Y_pred, *, axis=0):
+def multilabel_counts(Y_true, Y_pred, *, axis=0, sample_weight=None):
     """True positives, predicted positives and actual positives.
 
     Parameters
@@ -238,10 +252,14 @@ def multilabel_counts(Y_true, Y_pred, *, axis=0):
         Predicted 0/1 labels.
     axis : {0, 1}, default=0
         0 counts per label, 1 counts per sample.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Finite, non-negative weights of the samples; each sample then
+        counts for its weight. Only with ``axis=0`` (a sample's own counts
+        are not weighted).
 
     Returns
     -------
-    tp, pp, pos : ndarray of int64
+    tp, pp, pos : ndarray of int64, or of float64 with ``sample_weight``
         Counts per label (``axis=0``) or per sample (``axis=1``). False
         positives are ``pp - tp`` and false negatives ``pos - tp``.
 
@@ -250,11 +268,31 @@ def multilabel_counts(Y_true, Y_pred, *, axis=0):
     >>> from skthresh.metrics import multilabel_counts
     >>> multilabel_counts([[1, 0], [1, 1]], [[1, 1], [0, 1]])
     (array([1, 1]), array([1, 2]), array([2, 1]))
+    >>> multilabel_counts([[1, 0], [1, 1]], [[1, 1], [0, 1]], sample_weight=[2, 1])
+    (array([2., 1.]), array([2., 3.]), array([3., 1.]))
     """
-    return _multilabel_counts(Y_true, Y_pred, axis=axis)
+    if sample_weight is not None and axis == 1:
+        raise ValueError(
+            "sample_weight weighs samples in counts per label (axis=0); the "
+            "counts of one sample (axis=1) take no weights."
+        )
+    return _multilabel_counts(Y_true, Y_pred, axis, sample_weight)
 
 
-def _multilabel_counts(Y_true, Y_pred, axis):
+def _check_weights(sample_weight, n_samples):
+    """Weights as float64 of shape (n_samples,), finite and non-negative."""
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.ndim != 1 or w.shape[0] != n_samples:
+        raise ValueError(
+            f"sample_weight must be a 1-D array of {n_samples} weights, one per "
+            f"sample; got shape {w.shape}."
+        )
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise ValueError("sample_weight must hold finite, non-negative weights.")
+    return w
+
+
+def _multilabel_counts(Y_true, Y_pred, axis, sample_weight=None):
     Y_true = _as_binary_matrix(Y_true, "Y_true")
     Y_pred = _as_binary_matrix(Y_pred, "Y_pred")
     if Y_true.shape != Y_pred.shape:
@@ -262,6 +300,9 @@ def _multilabel_counts(Y_true, Y_pred, axis):
             f"Y_true and Y_pred must have the same shape; got {Y_true.shape} "
             f"and {Y_pred.shape}."
         )
+    if sample_weight is not None:
+        w = _check_weights(sample_weight, Y_true.shape[0])
+        return w @ (Y_true & Y_pred), w @ Y_pred, w @ Y_true
     tp = np.logical_and(Y_true, Y_pred).sum(axis=axis, dtype=np.int64)
     pp = Y_pred.sum(axis=axis, dtype=np.int64)
     pos = Y_true.sum(axis=axis, dtype=np.int64)
@@ -308,7 +349,9 @@ def fbeta_from_counts(tp, fp, fn, *, beta=1.0, average="micro", zero_division=0.
 
 
 @validate_params(_fbeta_score_constraints(), prefer_skip_nested_validation=True)
-def fbeta_score(Y_true, Y_pred, *, beta=1.0, average="micro", zero_division=0.0):
+def fbeta_score(
+    Y_true, Y_pred, *, beta=1.0, average="micro", zero_division=0.0, sample_weight=None
+):
     """F-beta score of multi-label decisions, computed from counts.
 
     Same values as :func:`sklearn.metrics.fbeta_score` with the same
@@ -326,6 +369,10 @@ def fbeta_score(Y_true, Y_pred, *, beta=1.0, average="micro", zero_division=0.0)
         How label or sample scores are combined; see :class:`FBeta`.
     zero_division : {0.0, 1.0}, default=0.0
         Value for a label or sample without actual or predicted positives.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the samples, as in :func:`sklearn.metrics.fbeta_score`:
+        in every count for ``"micro"`` and ``"macro"``, in the mean of the
+        samples' F for ``"samples"``.
 
     Returns
     -------
@@ -336,12 +383,15 @@ def fbeta_score(Y_true, Y_pred, *, beta=1.0, average="micro", zero_division=0.0)
     >>> from skthresh.metrics import fbeta_score
     >>> fbeta_score([[1, 0], [1, 1]], [[1, 1], [0, 1]], beta=2.0)
     0.6666666666666666
+    >>> fbeta_score([[1, 0], [1, 1]], [[1, 1], [0, 1]], sample_weight=[1, 0])
+    0.6666666666666666
     """
-    return FBeta(beta, average, zero_division).score(Y_true, Y_pred)
+    metric = FBeta(beta, average, zero_division)
+    return metric.score(Y_true, Y_pred, sample_weight)
 
 
 @validate_params(_f1_score_constraints(), prefer_skip_nested_validation=True)
-def f1_score(Y_true, Y_pred, *, average="micro", zero_division=0.0):
+def f1_score(Y_true, Y_pred, *, average="micro", zero_division=0.0, sample_weight=None):
     """F1 score of multi-label decisions; :func:`fbeta_score` with ``beta=1``.
 
     Parameters
@@ -354,6 +404,8 @@ def f1_score(Y_true, Y_pred, *, average="micro", zero_division=0.0):
         How label or sample scores are combined.
     zero_division : {0.0, 1.0}, default=0.0
         Value for a label or sample without actual or predicted positives.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the samples; see :func:`fbeta_score`.
 
     Returns
     -------
@@ -366,5 +418,10 @@ def f1_score(Y_true, Y_pred, *, average="micro", zero_division=0.0):
     0.6666666666666666
     """
     return fbeta_score(
-        Y_true, Y_pred, beta=1.0, average=average, zero_division=zero_division
+        Y_true,
+        Y_pred,
+        beta=1.0,
+        average=average,
+        zero_division=zero_division,
+        sample_weight=sample_weight,
     )
