@@ -56,12 +56,14 @@ INVALID = {
         "beta": -1.0,
         "average": "weighted",
         "zero_division": "warn",
+        "sample_weight": [1.0, -1.0, 2.0, 5.0, 7.0],
     },
     f1_score: {
         "Y_true": "abc",
         "Y_pred": None,
         "average": "binary",
         "zero_division": 0.5,
+        "sample_weight": [[1.0]],
     },
     fbeta_from_counts: {
         "tp": None,
@@ -71,7 +73,12 @@ INVALID = {
         "average": None,
         "zero_division": True,
     },
-    multilabel_counts: {"Y_true": None, "Y_pred": 0.5, "axis": 2},
+    multilabel_counts: {
+        "Y_true": None,
+        "Y_pred": 0.5,
+        "axis": 2,
+        "sample_weight": [np.nan],
+    },
 }
 
 CASES = [

@@ -214,9 +214,9 @@ class FBeta:
             tp, pp, pos = _multilabel_counts(Y_true, Y_pred, 0, sample_weight)
             return float(self.from_counts(tp, pp, pos))
         tp, pp, pos = _multilabel_counts(Y_true, Y_pred, 1)
-        f = self.elementwise(tp, pp, pos)
         if sample_weight is None:
-            return float(f.mean())
+            return float(self.from_counts(tp, pp, pos))
+        f = self.elementwise(tp, pp, pos)
         w = _check_weights(sample_weight, tp.size)
         if w.sum() == 0:
             raise ValueError("sample_weight sums to 0: the average is undefined.")
