@@ -9,13 +9,7 @@ from sklearn.utils import get_tags
 
 from skthresh._cuts import midpoint
 from skthresh._scores import score_matrix
-from skthresh.metrics import (
-    FBeta,
-    UnreachableFloorWarning,
-    Utility,
-    check_metric,
-    multilabel_counts,
-)
+from skthresh.metrics import FBeta, UnreachableFloorWarning, check_metric
 from skthresh.strategies import DegenerateLabelWarning
 from skthresh.utils._sklearn_compat import (
     _check_method_params,
@@ -328,9 +322,9 @@ def fold_results(strategy, folds, parts, Y, metric, min_positives, say):
 
 
 def metric_value(metric, Y, decisions, sample_weight=None):
-    """The configured metric of boolean decisions: a name, an FBeta or a callable.
+    """The configured metric of boolean decisions: a name, a metric or a callable.
 
-    With ``sample_weight``, an F-beta from weighted counts (a callable
+    With ``sample_weight``, the metric of weighted counts (a callable
     metric takes no weights).
     """
     if callable(metric) and not isinstance(metric, FBeta):
@@ -340,16 +334,7 @@ def metric_value(metric, Y, decisions, sample_weight=None):
                 f"or an FBeta); the callable metric {metric!r} takes no weights."
             )
         return float(metric(Y.astype(np.int64), decisions.astype(np.int64)))
-    metric = check_metric(metric)
-    if sample_weight is None:
-        return metric.score(Y, decisions)
-    if isinstance(metric, FBeta):
-        return metric.score(Y, decisions, sample_weight)
-    # Floors and utilities: from the weighted counts of each label.
-    tp, pp, pos = multilabel_counts(Y, decisions, sample_weight=sample_weight)
-    if isinstance(metric, Utility):
-        return float(metric.from_counts(tp, pp, pos, float(np.sum(sample_weight))))
-    return float(metric.from_counts(tp, pp, pos))
+    return check_metric(metric).score(Y, decisions, sample_weight)
 
 
 def fit_and_score(estimator, X, y, train, test, *, fit_params, hint, **how):

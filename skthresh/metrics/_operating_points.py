@@ -246,7 +246,7 @@ class _FloorMetric:
         ratio = np.divide(k, m, out=np.zeros(np.shape(k)), where=m > 0)
         return ratio.mean(-1)
 
-    def score(self, Y_true, Y_pred):
+    def score(self, Y_true, Y_pred, sample_weight=None):
         """Objective achieved by binary decisions.
 
         Parameters
@@ -255,12 +255,14 @@ class _FloorMetric:
             True 0/1 labels.
         Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
             Predicted 0/1 labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in every count.
 
         Returns
         -------
         value : float
         """
-        tp, pp, pos = _multilabel_counts(Y_true, Y_pred, axis=0)
+        tp, pp, pos = _multilabel_counts(Y_true, Y_pred, 0, sample_weight)
         return float(self.from_counts(tp, pp, pos))
 
     def constraint_met(self, Y_true, Y_pred):

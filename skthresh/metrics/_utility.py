@@ -196,7 +196,7 @@ class Utility:
         """
         return self.label_values(tp, pp, pos, n_samples).sum(-1) / n_samples
 
-    def score(self, Y_true, Y_pred):
+    def score(self, Y_true, Y_pred, sample_weight=None):
         """Utility of binary decisions.
 
         Parameters
@@ -205,11 +205,17 @@ class Utility:
             True 0/1 labels.
         Y_pred : {array-like, sparse matrix} of shape (n_samples, n_labels)
             Predicted 0/1 labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in every count; the mean per sample is
+            then per unit of weight.
 
         Returns
         -------
         value : float
         """
-        tp, pp, pos = _multilabel_counts(Y_true, Y_pred, axis=0)
-        n_samples = np.shape(Y_true)[0] if np.ndim(Y_true) == 2 else len(Y_true)
+        tp, pp, pos = _multilabel_counts(Y_true, Y_pred, 0, sample_weight)
+        if sample_weight is not None:
+            n_samples = float(np.sum(sample_weight))
+        else:
+            n_samples = np.shape(Y_true)[0] if np.ndim(Y_true) == 2 else len(Y_true)
         return float(self.from_counts(tp, pp, pos, n_samples))

@@ -301,3 +301,23 @@ def test_warning_is_public_at_top_level():
     assert issubclass(UnreachableFloorWarning, UserWarning)
     for name in ("RecallAtPrecision", "PrecisionAtRecall", "Utility"):
         assert name in skthresh.__all__
+
+
+@pytest.mark.parametrize(
+    "metric",
+    [
+        RecallAtPrecision(0.6),
+        RecallAtPrecision(0.6, average="micro"),
+        PrecisionAtRecall(0.5, average="micro"),
+        Utility(tp=2.0, fp=-1.0, fn=-0.5, tn=0.1),
+    ],
+    ids=repr,
+)
+def test_integer_weights_score_as_repeated_samples(metric):
+    rng = np.random.default_rng(0)
+    Y_true, Y_pred = rng.random((40, 4)) < 0.4, rng.random((40, 4)) < 0.5
+    w = rng.integers(0, 4, size=40)
+    rows = np.repeat(np.arange(40), w)
+    assert metric.score(Y_true, Y_pred, sample_weight=w) == pytest.approx(
+        metric.score(Y_true[rows], Y_pred[rows]), abs=1e-12
+    )
