@@ -64,6 +64,7 @@ from skthresh._crossfit import crossfit_thresholds
 from skthresh._splitting import held_out_split, stratified_folds
 from skthresh.datasets import load_yeast
 from skthresh.metrics import f1_score
+from skthresh.strategies import configure_strategy
 
 AGGREGATIONS = ("pooled", "mean_curve", "smoothed")
 
@@ -126,10 +127,12 @@ def cross_fitted(base, X, y, seed, metric):
     pooled = learn_thresholds(
         Y[rows], np.concatenate(parts), strategy="coordinate", metric=metric
     )
-    data = [(Y[test], part) for (_, test), part in zip(folds, parts, strict=True)]
+    strategy = configure_strategy("coordinate", {})
+    data = [(Y[test], part, None) for (_, test), part in zip(folds, parts, strict=True)]
     final = clone(base).fit(X, y)
     thresholds = {
-        how: crossfit_thresholds(how, data, metric, pooled, 1) for how in AGGREGATIONS
+        how: crossfit_thresholds(how, data, metric, pooled, 1, strategy)
+        for how in AGGREGATIONS
     }
     return final, thresholds
 

@@ -139,6 +139,7 @@ def test_bench_generalisation_tiny(capsys):
     bench = load_benchmark("bench_generalisation")
     argv = ["--tiny", "--problems", "yeast-knn,sim-500"]
     argv += ["--binary-problems", "breast-cancer,yeast-label-9"]
+    argv += ["--binary-strategies", "coordinate"]
     assert bench.main(argv + ["--strategies", "global,coordinate,shrunk"]) == 0
     out = capsys.readouterr().out
     tables = re.findall(r"^### (.+)$", out, flags=re.MULTILINE)
@@ -147,5 +148,23 @@ def test_bench_generalisation_tiny(capsys):
     assert len(rows) == 6 and all(0 < float(value) <= 100 for _, value in rows)
     binary = re.findall(r"^\| (breast-cancer|yeast-label-9) \|(.+)\|$", out, re.M)
     assert len(binary) == 2 and all(row[1].count("(") == 4 for row in binary)
+    summary = re.findall(r"^- coordinate: (.+)$", out, re.M)
+    assert len(summary) == 1 and summary[0].count("same") == 2
     with pytest.raises(SystemExit):
         bench.main(["--problems", "nope"])
+
+
+def test_bench_cv_aggregation_tiny(capsys):
+    bench = load_benchmark("bench_cv_aggregation")
+    assert bench.main(["--tiny", "--no-multilabel"]) == 0
+    out = capsys.readouterr().out
+    rows = re.findall(
+        r"^\| (.+?) \| (cv=5, \w+|held out .+?) \| ([\d.]+) \|", out, re.M
+    )
+    assert {row[1] for row in rows} >= {
+        "cv=5, pooled",
+        "cv=5, mean_curve",
+        "cv=5, smoothed",
+        "held out 30 %, stratified",
+    }
+    assert len(rows) == 4 * 5 and all(0 < float(row[2]) <= 100 for row in rows)
