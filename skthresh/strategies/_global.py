@@ -73,6 +73,7 @@ class GlobalThreshold(BaseThresholdStrategy):
     _parameter_constraints = {}
     _accepts_callable_metric = True
     _accepts_operating_points = True
+    _accepts_sample_weight = True
     _brute_force_tolerance = 0.4
     # Every label gets the shared threshold already, rare ones included.
     _threshold_kind = "shared"

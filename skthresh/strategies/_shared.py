@@ -193,6 +193,8 @@ def best_shared_threshold_summary(summary, metric):
     value : float
         The metric at that threshold.
     """
+    if getattr(summary, "weighted", False):
+        return _weighted_cut(summary, metric)
     if metric.average == "micro":
         return _summary_micro_cut(summary, metric)
     ascending = np.unique(summary.pos_values)
@@ -226,6 +228,34 @@ def best_shared_threshold_summary(summary, metric):
         return np.float64(summary.max()), float(values_at[0])
     level = ascending[n_cand - best]
     return _threshold_below(summary, level), float(values_at[best])
+
+
+def _weighted_cut(summary, metric):
+    """The best shared cut of a summary of weighted samples (micro or macro).
+
+    The candidates of the unweighted sweep (nothing positive, or just below
+    a positive score), each label's weights above each read from the
+    summary's cumulative weights, a block of candidates at a time; ties go
+    to the highest threshold, as without weights.
+    """
+    descending = np.unique(summary.pos_values)[::-1]
+    pos = summary.pos_weight
+    labels = np.arange(summary.n_labels)[None, :]
+    values = [metric.from_counts(np.zeros_like(pos), np.zeros_like(pos), pos)]
+    block = max(1, 2**20 // max(1, summary.n_labels))
+    for a in range(0, descending.size, block):
+        level = descending[a : a + block, None]
+        # Scores at or above ``level``: the weight above a cut just below it.
+        below = np.nextafter(level.astype(np.float64), -np.inf)
+        below = np.broadcast_to(below, (level.size, labels.size))
+        tp, pp = summary.counts(below, labels)
+        values.append(metric.from_counts(tp, pp, pos))
+    values = np.concatenate([np.atleast_1d(v) for v in values])
+    top = values.max()
+    best = int(np.argmax(values >= top - 1e-12 * max(1.0, abs(top))))
+    if best == 0:
+        return np.float64(summary.max()), float(values[0])
+    return _threshold_below(summary, descending[best - 1]), float(values[best])
 
 
 def _summary_micro_cut(summary, metric):

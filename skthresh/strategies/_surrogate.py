@@ -201,6 +201,7 @@ class SurrogateThreshold(BaseThresholdStrategy):
         "verbose": ["verbose"],
     }
     _per_label_params = ("init",)
+    _accepts_sample_weight = True
 
     def __init__(
         self,
@@ -266,6 +267,12 @@ class SurrogateThreshold(BaseThresholdStrategy):
         return self._fit(Y, S, metric, DenseProblem)
 
     def _optimize_summary(self, summary, metric):
+        if self.mode == "dense":  # reached with sample_weight only
+            raise ValueError(
+                "SurrogateThreshold(mode='dense') takes no sample_weight: the "
+                "weighted counts are read from sorted scores; use mode='auto' "
+                "or 'sorted'."
+            )
         return self._fit(None, summary, metric, SortedProblem)
 
     def _fit(self, Y, S, metric, problem_class):

@@ -17,6 +17,10 @@ class DenseData:
         self.n_samples, self.n_labels = S.shape
         self.pos = Y.sum(axis=0)
 
+    def degenerate(self):
+        """Labels without a positive, and labels without a negative."""
+        return _degenerate(self.pos, self.n_samples)
+
     def run(self, strategy, metric):
         """The strategy's thresholds for these labels, checked."""
         return strategy._checked(
@@ -56,7 +60,13 @@ class SummaryData:
     def __init__(self, summary):
         self.summary = summary
         self.n_samples, self.n_labels = summary.shape
-        self.pos = summary.pos
+        # Counted by weight, if the samples have weights (for min_positives).
+        self.pos = summary.pos_weight
+        self._rows_pos = summary.pos
+
+    def degenerate(self):
+        """Labels without a positive, and labels without a negative."""
+        return _degenerate(self._rows_pos, self.n_samples)
 
     def run(self, strategy, metric):
         """The strategy's thresholds for these labels, checked."""
@@ -95,7 +105,15 @@ class BlockData:
         self.n_samples, self.n_labels = blocks.shape
         self.pos = blocks.pos
 
+    def degenerate(self):
+        """Labels without a positive, and labels without a negative."""
+        return _degenerate(self.pos, self.n_samples)
+
     def run(self, strategy, metric):
         """The strategy's thresholds for these labels, checked."""
         thresholds = strategy._optimize_blocks(self.blocks, metric)
         return strategy._checked(thresholds, self.n_labels)
+
+
+def _degenerate(pos, n_samples):
+    return pos == 0, (pos == n_samples) & (pos > 0)
