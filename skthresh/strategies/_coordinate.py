@@ -98,6 +98,11 @@ class CoordinateAscent(BaseThresholdStrategy):
     **Macro average.** Labels are independent: one sweep gives each label
     its best cut, the global maximum.
 
+    **Sample weights.** With ``sample_weight`` (micro and macro), every
+    count is a sum of weights and the same cuts are searched, with the
+    gains in float64: integer weights give the thresholds of the rows
+    repeated as often, bit for bit.
+
     **Samples average.** The metric does not decompose over labels. The
     search starts from the micro-optimal thresholds above (exact, and much
     cheaper than the best shared threshold, whose exact samples sweep sorts

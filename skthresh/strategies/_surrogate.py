@@ -43,6 +43,13 @@ class SurrogateThreshold(BaseThresholdStrategy):
     initial ones included, are returned: the result is never worse on the
     tuning data than the initial thresholds.
 
+    With ``sample_weight`` (micro and macro F-beta, ``mode`` ``"auto"`` or
+    ``"sorted"``), every count, exact or on the gradient's count grids, is
+    a sum of weights, and the proportional start puts each label's
+    positive weight above its cut; the scale and the grids stay placed by
+    rank, so integer weights come close to, but need not equal, the rows
+    repeated.
+
     Parameters
     ----------
     slope : float, default=50.0
