@@ -22,7 +22,10 @@ class WeightedSummary(ScoreSummary):
 
     Samples of weight 0 must be removed first (the base class does): a
     summary of the rows left gives the same cuts and thresholds as a
-    summary without those rows. Built from validated dense matrices only.
+    summary without those rows. Built from validated dense matrices only,
+    with one argsort of each label's scores: besides the scores, it keeps
+    the cumulative weights (float64, one per score) and, while it is
+    built, the sort order (int64, one per score).
 
     Parameters
     ----------
@@ -35,16 +38,23 @@ class WeightedSummary(ScoreSummary):
     weighted = True
 
     def __init__(self, Y, S, sample_weight):
-        order = np.argsort(S, axis=0, kind="stable").T  # (n_labels, n)
-        values = np.ascontiguousarray(np.take_along_axis(S.T, order, axis=1))
-        positive = np.take_along_axis(Y.T, order, axis=1)
-        w = np.asarray(sample_weight, dtype=np.float64)[order]
+        values = np.ascontiguousarray(S.T)  # (n_labels, n), sorted below
+        # Ties may come in any order: counts are read at their ends only.
+        order = np.argsort(values, axis=1)
+        values = np.take_along_axis(values, order, axis=1)
+        positive = np.take_along_axis(Y.T, order, axis=1).astype(bool, copy=False)
         set_dense(self, values, values[positive], positive.sum(axis=1))
         n_labels, n = values.shape
-        # cum[j, r]: weight of label j's r lowest scores.
+        sample_weight = np.asarray(sample_weight, dtype=np.float64)
+        # cum[j, r]: weight of label j's r lowest scores, a block at a time.
         self._cum = np.zeros((n_labels, n + 1))
-        np.cumsum(w, axis=1, out=self._cum[:, 1:])
-        self._set_positive_weights(w[positive])
+        pos_w = []
+        step = max(1, 2**20 // max(1, n))
+        for a in range(0, n_labels, step):
+            w = sample_weight[order[a : a + step]]
+            np.cumsum(w, axis=1, out=self._cum[a : a + step, 1:])
+            pos_w.append(w[positive[a : a + step]])
+        self._set_positive_weights(np.concatenate(pos_w))
 
     def _set_positive_weights(self, pos_w):
         """Cumulative weights of each label's positives, with a 0 before each."""
