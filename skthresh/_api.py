@@ -23,6 +23,7 @@ from skthresh.utils._sklearn_compat import validate_params
         "strategy": "no_validation",  # get_strategy lists the registered names
         "metric": "no_validation",  # check_metric lists the metric names
         "min_positives": "no_validation",  # BaseThresholdStrategy.optimize
+        "sample_weight": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
 )
