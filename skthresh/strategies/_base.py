@@ -15,7 +15,12 @@ from skthresh.strategies._callable import is_callable_metric
 from skthresh.strategies._catalog import names_where
 from skthresh.strategies._operating import is_operating_metric, warn_unreachable
 from skthresh.strategies._row_blocks import RowBlocks
-from skthresh.strategies._tuning_data import BlockData, DenseData, SummaryData
+from skthresh.strategies._tuning_data import (
+    BlockData,
+    DenseData,
+    SummaryData,
+    WeightedDenseData,
+)
 from skthresh.strategies._weighted_summary import WeightedSummary
 from skthresh.utils._sklearn_compat import _check_sample_weight, check_parameters
 
@@ -104,6 +109,13 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
         these metrics: a floor is each label's own promise (a shared
         threshold need not keep it), and a utility states the cost of
         every decision, so each label gets its exact optimum.
+    ``_optimize_weighted(Y, S, sample_weight, summary, metric)`` (optional)
+        For a strategy that takes weights (``_accepts_sample_weight``) but
+        wants the matrices for ``metric`` (``_input_for`` gives
+        ``"arrays"``): the matrices, the positive weights of their rows,
+        and their weighted summary, for the counts the strategy needs
+        besides (starts, objective). Otherwise weighted samples reach
+        ``_optimize_summary`` as the weighted summary.
     ``_optimize_blocks(blocks, metric)`` (optional)
         Thresholds from a ``RowBlocks`` (``_row_blocks``) for a samples
         average, read a block of rows at a time, for a strategy that learns
@@ -351,11 +363,20 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
             Y, S, w = Y[keep], S[keep], w[keep]
         if self._threshold_kind == "fixed":
             return DenseData(Y, S)
-        return SummaryData(WeightedSummary(Y, S, w))
+        summary = WeightedSummary(Y, S, w)
+        if self._input_for(metric) == "arrays":
+            return WeightedDenseData(summary, Y, S, w)
+        return SummaryData(summary)
 
     @abstractmethod
     def _optimize(self, Y, S, metric):
         """Return thresholds for validated matrices; see the class docstring."""
+
+    def _optimize_weighted(self, Y, S, sample_weight, summary, metric):
+        """Return thresholds from weighted matrices; see the class docstring."""
+        raise NotImplementedError(
+            f"{type(self).__name__} does not take weighted matrices."
+        )
 
     def _optimize_summary(self, summary, metric):
         """Return thresholds from a summary; see the class docstring."""

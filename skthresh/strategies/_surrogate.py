@@ -43,9 +43,9 @@ class SurrogateThreshold(BaseThresholdStrategy):
     initial ones included, are returned: the result is never worse on the
     tuning data than the initial thresholds.
 
-    With ``sample_weight`` (micro and macro F-beta, ``mode`` ``"auto"`` or
-    ``"sorted"``), every count, exact or on the gradient's count grids, is
-    a sum of weights, and the proportional start puts each label's
+    With ``sample_weight`` (micro and macro F-beta), every count, exact or
+    on the gradient's count grids (``mode="dense"``: in the autograd sums),
+    is a sum of weights, and the proportional start puts each label's
     positive weight above its cut; the scale and the grids stay placed by
     rank, so integer weights come close to, but need not equal, the rows
     repeated.
@@ -274,19 +274,23 @@ class SurrogateThreshold(BaseThresholdStrategy):
         return self._fit(Y, S, metric, DenseProblem)
 
     def _optimize_summary(self, summary, metric):
-        if self.mode == "dense":  # reached with sample_weight only
-            raise ValueError(
-                "SurrogateThreshold(mode='dense') takes no sample_weight: the "
-                "weighted counts are read from sorted scores; use mode='auto' "
-                "or 'sorted'."
-            )
         return self._fit(None, summary, metric, SortedProblem)
 
-    def _fit(self, Y, S, metric, problem_class):
+    def _optimize_weighted(self, Y, S, sample_weight, summary, metric):
+        # mode="dense" with weights: the paper's autograd on weighted counts,
+        # its starts and objective from the weighted summary.
+        problem = partial(DenseProblem, sample_weight=sample_weight)
+        return self._fit(Y, S, metric, problem, counts=summary)
+
+    def _fit(self, Y, S, metric, problem_class, counts=None):
+        """The descent; ``counts``: a weighted summary for starts and scores."""
         import torch
 
         device = resolve_device(self.device)
-        theta0, floors = self._initial_thresholds(Y, S, metric)
+        if counts is None:
+            theta0, floors = self._initial_thresholds(Y, S, metric)
+        else:
+            theta0, floors = self._initial_thresholds(None, counts, metric)
         S_original, theta0_original = S, theta0
         S, theta0, unit = fit_float32(S, theta0)
         is_proba = bool(S.min() >= 0.0 and S.max() <= 1.0)
@@ -333,7 +337,8 @@ class SurrogateThreshold(BaseThresholdStrategy):
         # floors on the scores as given, so that the promise "never below the
         # start" and objective_ hold exactly. The first best wins.
         candidates = [thresholds, theta0_original, *floors]
-        values = [_score(metric, Y, S_original, theta) for theta in candidates]
+        judge = S_original if counts is None else counts
+        values = [_score(metric, Y, judge, theta) for theta in candidates]
         best = int(np.argmax(values))
         self.objective_ = values[best]
         return candidates[best]

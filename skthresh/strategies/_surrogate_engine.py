@@ -652,7 +652,7 @@ class _SurrogateStep:
 class DenseProblem:
     """The paper's formulation: autograd over the full score matrix."""
 
-    def __init__(self, Y, S, device, transform):
+    def __init__(self, Y, S, device, transform, sample_weight=None):
         import torch
 
         self.torch = torch
@@ -661,6 +661,12 @@ class DenseProblem:
         self.S = as_tensor(values, dtype=torch.float32, device=device)
         self.Y = as_tensor(Y, dtype=torch.float32, device=device)
         self.step_work = S.size
+        # Weighted samples: every count a sum of weights (micro, macro).
+        self.W = None
+        if sample_weight is not None:
+            w = np.asarray(sample_weight, dtype=np.float32)[:, None]
+            self.W = as_tensor(w, dtype=torch.float32, device=device)
+            self.Y = self.Y * self.W
 
     def sample_values(self):
         """Up to 200,000 evenly spaced transformed scores, as numpy."""
@@ -687,7 +693,7 @@ class DenseProblem:
         axis = 1 if metric.average == "samples" else 0
         f64 = self.torch.float64
         tp = (D * self.Y).sum(axis, dtype=f64)
-        pp = D.sum(axis, dtype=f64)
+        pp = (D if self.W is None else D * self.W).sum(axis, dtype=f64)
         pos = self.Y.sum(axis, dtype=f64)
         value = metric.from_counts(tp, pp, pos, where=self.torch.where)
         value.backward()

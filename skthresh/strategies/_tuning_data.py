@@ -97,6 +97,36 @@ class SummaryData:
         return self.summary.score(metric, thresholds)
 
 
+class WeightedDenseData(SummaryData):
+    """Weighted samples as matrices, for a strategy that wants them.
+
+    Counts (the shared threshold, held labels, the objective) come from the
+    weighted summary; the strategy's hook gets the matrices and weights.
+    """
+
+    def __init__(self, summary, Y, S, sample_weight):
+        super().__init__(summary)
+        self.Y, self.S, self.sample_weight = Y, S, sample_weight
+
+    def run(self, strategy, metric):
+        """The strategy's thresholds for these labels, checked."""
+        thresholds = strategy._optimize_weighted(
+            self.Y, self.S, self.sample_weight, self.summary, metric
+        )
+        return strategy._checked(thresholds, self.n_labels)
+
+    @contextlib.contextmanager
+    def take_labels(self, labels):
+        """The tuning set of some labels only."""
+        with self.summary._label_view(labels) as view:
+            yield WeightedDenseData(
+                view,
+                np.ascontiguousarray(self.Y[:, labels]),
+                np.ascontiguousarray(self.S[:, labels]),
+                self.sample_weight,
+            )
+
+
 class BlockData:
     """A tuning set read by blocks of rows: a :class:`RowBlocks`."""
 

@@ -232,8 +232,23 @@ def test_a_summary_with_weights_is_refused():
         get_strategy("coordinate").optimize(summary, sample_weight=np.ones(len(S)))
 
 
-def test_the_dense_surrogate_refuses_weights():
-    Y, S, _ = _problem(0)
-    strategy = get_strategy("surrogate", mode="dense")
-    with pytest.raises(ValueError, match=r"\(mode='dense'\) takes no sample_weight"):
-        strategy.optimize(Y, S, sample_weight=np.ones(len(S)))
+@pytest.mark.parametrize("average", AVERAGES)
+def test_the_dense_surrogate_descends_on_weighted_counts(average):
+    Y, S = make_tagging_scores(400, 8, random_state=1)
+    w = np.random.default_rng(1).integers(0, 4, len(S)).astype(float)
+    rows = np.repeat(np.arange(len(S)), w.astype(int))
+    metric = f"f1_{average}"
+
+    def dense():
+        return get_strategy("surrogate", mode="dense")
+
+    plain = dense().optimize(Y, S, metric)
+    ones = dense().optimize(Y, S, metric, sample_weight=np.ones(len(S)))
+    np.testing.assert_array_equal(ones, plain)
+    strategy = dense()
+    weighted = strategy.optimize(Y, S, metric, sample_weight=w)
+    repeated = dense().optimize(Y[rows], S[rows], metric)
+    value = _sklearn_f(Y, S > weighted, w, average)
+    assert abs(value - _sklearn_f(Y, S > repeated, w, average)) < 0.01
+    assert strategy.objective_ == pytest.approx(value, abs=1e-12)
+    assert not np.array_equal(weighted, plain)
