@@ -149,3 +149,12 @@ def test_bench_generalisation_tiny(capsys):
     assert len(binary) == 2 and all(row[1].count("(") == 4 for row in binary)
     with pytest.raises(SystemExit):
         bench.main(["--problems", "nope"])
+
+
+def test_bench_sample_weight_tiny(capsys):
+    bench = load_benchmark("bench_sample_weight")
+    assert bench.main(["--tiny"]) == 0
+    out = capsys.readouterr().out
+    rows = re.findall(r"^\| (\w+) \| (micro|macro) \| (\d+) \| (\d+) \|", out, re.M)
+    assert {row[0] for row in rows} == {"coordinate", "global", "surrogate"}
+    assert len(rows) == 6
