@@ -112,7 +112,7 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
     ``_optimize_weighted(Y, S, sample_weight, summary, metric)`` (optional)
         For a strategy that takes weights (``_accepts_sample_weight``) but
         wants the matrices for ``metric`` (``_input_for`` gives
-        ``"arrays"``): the matrices, the positive weights of their rows,
+        ``"arrays"``): the matrices, their rows' weights (all positive),
         and their weighted summary, for the counts the strategy needs
         besides (starts, objective). Otherwise weighted samples reach
         ``_optimize_summary`` as the weighted summary.
@@ -155,15 +155,15 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
     ``_accepts_sample_weight`` : bool, default=False
         Whether :meth:`optimize` may be given ``sample_weight``, with an
         F-beta averaged over labels (micro or macro, or one label). The
-        weighted tuning set reaches ``_optimize_summary`` as a summary
-        whose counts are sums of weights (``summary.counts``,
+        weighted tuning set reaches ``_optimize_summary`` (or
+        ``_optimize_weighted``, beside the matrices) as a summary whose
+        counts are sums of weights (``summary.counts``,
         ``summary.positive_cuts``, ``summary.score`` and
         ``summary.pos_weight`` are weighted; ranks, scores and
-        ``summary.pos`` are those of the rows), so such a strategy runs on
-        summaries and reads its counts from those; samples of weight 0 are
-        removed first. A ``"fixed"`` strategy ignores the weights. The
-        others refuse weights with a ``ValueError`` that names the
-        strategies that take them.
+        ``summary.pos`` are those of the rows), so such a strategy reads
+        its counts from those; samples of weight 0 are removed first. A
+        ``"fixed"`` strategy ignores the weights. The others refuse weights
+        with a ``ValueError`` that names the strategies that take them.
     ``_threshold_kind`` : {"per_label", "shared", "fixed"}, default="per_label"
         What the strategy learns. For ``"per_label"``, labels with no
         positive or no negative tuning sample (and labels with fewer than

@@ -206,12 +206,14 @@ def check_declarations(strategy, *, random_state=0, brute_force_tolerance=None):
             not strategy._accepts_sample_weight
             or strategy._runs_on_summary()
             or strategy._threshold_kind == "fixed"
+            or type(strategy)._optimize_weighted
+            is not BaseThresholdStrategy._optimize_weighted
         ),
         strategy,
         name,
         "_accepts_sample_weight must be a bool, and True only for a strategy "
-        "that runs on summaries (weighted samples reach _optimize_summary) or "
-        "learns nothing (_threshold_kind 'fixed').",
+        "that writes the hook weighted samples reach (_optimize_summary or "
+        "_optimize_weighted) or learns nothing (_threshold_kind 'fixed').",
     )
     if not strategy._runs_on_summary():
         return
