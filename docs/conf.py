@@ -260,6 +260,7 @@ def strategies_table():
     from skthresh.strategies import available_strategies, get_strategy
 
     operating = set(available_strategies("operating_points"))
+    weighted = set(available_strategies("sample_weight"))
     rows = []
     for name in available_strategies():
         cls = type(get_strategy(name))
@@ -270,16 +271,18 @@ def strategies_table():
             f"     - :class:`~{path}`",
             f"     - {summary}",
             f"     - {'yes' if name in operating else ''}",
+            f"     - {'yes' if name in weighted else ''}",
         ]
     header = [
         ".. list-table::",
         "   :header-rows: 1",
-        "   :widths: 15 25 45 15",
+        "   :widths: 14 22 40 12 12",
         "",
         "   * - name",
         "     - class",
         "     - what it does",
         "     - operating points",
+        "     - sample weights",
     ]
     return "\n".join(header + rows) + "\n"
 

@@ -23,6 +23,7 @@ from skthresh.utils._sklearn_compat import validate_params
         "strategy": "no_validation",  # get_strategy lists the registered names
         "metric": "no_validation",  # check_metric lists the metric names
         "min_positives": "no_validation",  # BaseThresholdStrategy.optimize
+        "sample_weight": ["array-like", None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -33,6 +34,7 @@ def learn_thresholds(
     strategy="surrogate",
     metric="f1_micro",
     min_positives=1,
+    sample_weight=None,
     **params,
 ):
     """Learn one decision threshold per label from tuning scores.
@@ -80,6 +82,13 @@ def learn_thresholds(
         Labels with fewer positive tuning samples (or no negative one) get
         the best threshold shared by all labels; see
         :meth:`~skthresh.strategies.BaseThresholdStrategy.optimize`.
+    sample_weight : array-like of shape (n_samples,), default=None
+        Weights of the tuning samples: the strategy maximizes the F-beta of
+        weighted counts, that of ``sklearn.metrics.fbeta_score(...,
+        sample_weight=...)``. Needs ``Y_true`` and ``scores`` as matrices
+        (read whole), a micro or macro average, and a strategy that takes
+        weights (``available_strategies("sample_weight")``, the default
+        ``"surrogate"`` among them); the others raise a ``ValueError``.
     **params : dict
         Hyper-parameters of the strategy, for example ``slope=100`` or
         ``max_iter=200`` for ``"surrogate"``.
@@ -116,6 +125,14 @@ def learn_thresholds(
         if isinstance(Y_true, list | tuple):
             Y_true = label_lists_to_csr(Y_true, *scores.shape, name="Y_true")
         scores = scores.to_csr()
+    if sample_weight is not None:
+        return strategy.optimize(
+            Y_true,
+            scores,
+            metric,
+            min_positives=min_positives,
+            sample_weight=sample_weight,
+        )
     if _streamed(Y_true, scores):
         if not _counts_suffice(strategy, metric):
             # Read a block of rows at a time: per-sample counts (the samples

@@ -34,6 +34,7 @@ from skthresh._crossfit import (
     fit_base,
     fold_results,
     metric_value,
+    out_of_fold,
     rows_of,
 )
 from skthresh._scores import RESPONSE_METHODS, resolve_response_method, score_matrix
@@ -394,11 +395,11 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
                 (n_samples,)
             0/1 indicator matrix, or a 1-D binary target.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights of the samples: every count behind the tuned metric is a
-            sum of weights (so the weighted F-beta is that of
-            ``sklearn.metrics.fbeta_score(..., sample_weight=...)``), and
-            they are passed to the base estimator's ``fit`` (routed as it
-            requests when scikit-learn's metadata routing is enabled).
+            Weights of the samples: the strategy itself tunes the F-beta of
+            weighted counts (that of ``sklearn.metrics.fbeta_score(...,
+            sample_weight=...)``; ``available_strategies("sample_weight")``
+            take them, the others raise), and they are passed to the base
+            estimator's ``fit`` (routed as it requests with metadata routing).
         groups : array-like of shape (n_samples,), default=None
             Group of each sample: a group is never on both sides of the
             held-out split or of a fold (see ``cv``).
@@ -525,15 +526,7 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             rows = np.concatenate([test for _, test in folds])
             scores = np.concatenate(parts)
             Y_val = Y[rows]
-            self.cv_results_ = fold_results(
-                self.strategy_,
-                folds,
-                parts,
-                Y,
-                self.metric,
-                self.min_positives,
-                self._say,
-            )
+            self.cv_results_ = fold_results(self, folds, parts, Y, sample_weight)
             where = "[all folds]", f"the {len(rows)} out-of-fold samples"
 
         label, samples = where
@@ -542,18 +535,19 @@ class SurrogateThresholdClassifier(ClassifierMixin, MetaEstimatorMixin, BaseEsti
             f"{type(self.strategy_).__name__}"
         )
         tick = time.perf_counter()
+        w = None if sample_weight is None else sample_weight[rows]  # the strategy's
         self.thresholds_ = self.strategy_.optimize(
-            Y_val, scores, self.metric, min_positives=self.min_positives
+            Y_val,
+            scores,
+            self.metric,
+            min_positives=self.min_positives,
+            sample_weight=w,
         )
         self.n_iter_ = getattr(self.strategy_, "n_iter_", 1)
-        if sample_weight is not None or (self.cv is not None and not frozen):
-            tests = [test for _, test in folds] if folds else [rows]
-            weights = [
-                None if sample_weight is None else sample_weight[t] for t in tests
-            ]
+        if self.cv is not None and not frozen:
             self.thresholds_ = crossfit_thresholds(
-                self.cv_aggregation if self.cv is not None and not frozen else "pooled",
-                [(Y[t], p, w) for t, p, w in zip(tests, parts, weights, strict=True)],
+                self.cv_aggregation,
+                out_of_fold(Y, folds, parts, sample_weight),
                 self.metric,
                 self.thresholds_,
                 self.min_positives,

@@ -93,20 +93,16 @@ def aggregate_thresholds(how, folds, metric, start, free):
 
 
 def crossfit_thresholds(how, folds, metric, pooled, min_positives, strategy):
-    """The thresholds of a fit: the strategy's, or from the folds' curves.
+    """The thresholds of a cross-fitted fit: the strategy's, or the folds' curves.
 
-    Without weights, ``"pooled"`` keeps the strategy's thresholds on the
-    pooled out-of-fold scores, and the other two aggregate the folds'
-    curves (:func:`aggregate_thresholds`). With weights, the counts are
-    weighted: ``"pooled"`` is then the exact search of the weighted pooled
-    curve (each label's best cut for a macro average; for a micro average,
-    a coordinate ascent from the strategy's thresholds, which it never
-    ends below). Labels that the strategy held at the shared threshold
-    (fewer than ``min_positives`` positives, or none, or no negative) keep
-    their threshold. Callable metrics and the samples average, which are
-    not sums of per-label counts, keep the pooled thresholds, and take no
-    weights. With weights, a strategy that learns one shared threshold gets
-    the best shared threshold of the weighted counts.
+    ``"pooled"`` keeps the strategy's thresholds on the pooled out-of-fold
+    scores (learned from weighted counts when the samples have weights:
+    the strategy weighs them itself), and the other two aggregate the
+    folds' curves (:func:`aggregate_thresholds`), of weighted counts if
+    the folds carry weights. Only per-label strategies are aggregated, for
+    F-beta metrics averaged over labels; labels that the strategy held at
+    the shared threshold (fewer than ``min_positives`` positives, or none,
+    or no negative) keep their threshold.
 
     Parameters
     ----------
@@ -114,7 +110,7 @@ def crossfit_thresholds(how, folds, metric, pooled, min_positives, strategy):
         See :func:`aggregate_thresholds`.
     folds : list of (Y, S, sample_weight)
         Each fold's boolean labels, out-of-fold scores and weights (None
-        for none); a held-out split is one fold.
+        for none).
     metric : str, FBeta or callable
         The tuning metric.
     pooled : ndarray of shape (n_labels,)
@@ -123,59 +119,33 @@ def crossfit_thresholds(how, folds, metric, pooled, min_positives, strategy):
         As in the classifier.
     strategy : BaseThresholdStrategy
         The strategy that learned ``pooled``: only per-label strategies
-        are refined.
+        are aggregated.
 
     Returns
     -------
     thresholds : ndarray of float64 of shape (n_labels,)
     """
-    weighted = any(fold[2] is not None for fold in folds)
     if isinstance(metric, str):
         metric = check_metric(metric)
     counts_metric = isinstance(metric, FBeta) and metric.average != "samples"
-    if weighted and not counts_metric:
-        raise ValueError(
-            "sample_weight needs an F-beta metric averaged over labels ('micro' "
-            f"or 'macro', or one label); got metric={metric!r}."
-        )
-    kind = strategy._threshold_kind
-    if weighted and kind == "shared":
-        Y, S, w = (np.concatenate(part) for part in zip(*folds, strict=True))
-        return np.full(S.shape[1], _weighted_shared_threshold(Y, S, w, metric))
-    if kind != "per_label" or not counts_metric or (how == "pooled" and not weighted):
+    if how == "pooled" or strategy._threshold_kind != "per_label" or not counts_metric:
         return pooled
-    if how == "pooled":
-        folds = [tuple(np.concatenate(part) for part in zip(*folds, strict=True))]
-        how = "mean_curve"  # the mean of one curve: the pooled curve itself
-    n_pos = sum(fold[0].sum(axis=0) for fold in folds)
-    n_samples = sum(fold[0].shape[0] for fold in folds)
-    free = (n_pos >= max(min_positives, 1)) & (n_pos < n_samples)
+    # The labels the strategy did not hold (weight-0 samples count as absent).
+    weights = [_weighted(*fold)[2] for fold in folds]
+    n_pos = sum(w @ fold[0] for w, fold in zip(weights, folds, strict=True))
+    kept = [w > 0 for w in weights]
+    rows_pos = sum(k @ fold[0] for k, fold in zip(kept, folds, strict=True))
+    rows = sum(k.sum() for k in kept)
+    free = (n_pos >= min_positives) & (rows_pos > 0) & (rows_pos < rows)
     return aggregate_thresholds(how, folds, metric, pooled, free)
 
 
-def _weighted_shared_threshold(Y, S, w, metric):
-    """The best threshold shared by all labels, from weighted counts.
-
-    Every cut between two scores of any label is tried; ties take the
-    middle of the first run of best cuts.
-    """
-    values = np.unique(S)
-    cuts = np.concatenate(
-        [[np.nextafter(values[0], -np.inf)], midpoint(values[1:], values[:-1])]
-    )
-    cuts = np.concatenate([cuts, [values[-1]]])
-    counts = np.empty((3, cuts.size, S.shape[1]))
-    for j in range(S.shape[1]):
-        y = Y[:, j]
-        counts[0, :, j] = _weight_above(S[y, j], w[y], cuts)
-        counts[1, :, j] = _weight_above(S[:, j], w, cuts)
-        counts[2, :, j] = w[y].sum()
-    value = metric.from_counts(*counts)
-    top = value.max()
-    first = int(np.argmax(value >= top))
-    run = int(np.argmax(value[first:] < top))
-    last = first + (run - 1 if run else value.size - first - 1)
-    return float(cuts[(first + last) // 2])
+def out_of_fold(Y, folds, parts, sample_weight):
+    """``(Y, S, sample_weight)`` of each fold's test rows, for the aggregations."""
+    return [
+        (Y[test], part, None if sample_weight is None else sample_weight[test])
+        for (_, test), part in zip(folds, parts, strict=True)
+    ]
 
 
 def _weighted(Y, S, sample_weight=None):
@@ -264,31 +234,31 @@ def _smooth(curve):
     return np.convolve(padded, kernel, mode="valid")
 
 
-def fold_results(strategy, folds, parts, Y, metric, min_positives, say):
+def fold_results(owner, folds, parts, Y, sample_weight):
     """``cv_results_``: thresholds learned on each fold alone, and their spread.
 
     Parameters
     ----------
-    strategy : BaseThresholdStrategy
-        The fitted strategy, cloned for each fold.
+    owner : SurrogateThresholdClassifier
+        The classifier being fitted: its fitted ``strategy_`` (cloned for
+        each fold), ``metric``, ``min_positives`` and progress lines.
     folds : list of (train, test)
         Row indices of the folds.
     parts : list of ndarray
         Each fold's out-of-fold scores.
     Y : ndarray of bool of shape (n_samples, n_labels)
         All labels.
-    metric : str, FBeta or callable
-        The tuning metric.
-    min_positives : int
-        As in the classifier.
-    say : callable
-        Prints one progress line (when verbose).
+    sample_weight : ndarray of shape (n_samples,) or None
+        Weights of all samples: each fold's strategy and objective use its
+        own.
 
     Returns
     -------
     results : dict of ndarray
         ``"fold_thresholds"``, ``"thresholds_std"`` and ``"fold_objective"``.
     """
+    strategy, metric, say = owner.strategy_, owner.metric, owner._say
+    min_positives = owner.min_positives
     metric = metric if callable(metric) else check_metric(metric)
     fold_thresholds, fold_objective = [], []
     for k, ((_, test), scores) in enumerate(zip(folds, parts, strict=True), 1):
@@ -299,16 +269,17 @@ def fold_results(strategy, folds, parts, Y, metric, min_positives, say):
             f"{type(fold_strategy).__name__}"
         )
         tick = time.perf_counter()
+        w = None if sample_weight is None else sample_weight[test]
         with warnings.catch_warnings():
             # Small folds often leave a label without positives (or short
             # of a floor); the pooled fit already warns about them.
             for category in (DegenerateLabelWarning, UnreachableFloorWarning):
                 warnings.simplefilter("ignore", category)
             theta = fold_strategy.optimize(
-                Y[test], scores, metric, min_positives=min_positives
+                Y[test], scores, metric, min_positives=min_positives, sample_weight=w
             )
         fold_thresholds.append(theta)
-        fold_objective.append(metric_value(metric, Y[test], scores > theta))
+        fold_objective.append(metric_value(metric, Y[test], scores > theta, w))
         say(
             f"{label} thresholds learned in {time.perf_counter() - tick:.2f} s, "
             f"objective {fold_objective[-1]:.4f}"

@@ -314,6 +314,16 @@ class ScoreSummary:
         return self.pos_values.dtype if self._flat.size == 0 else self._flat.dtype
 
     @property
+    def pos_weight(self):
+        """The count behind each label's positives in a metric: :attr:`pos`.
+
+        A summary of weighted samples gives their weights instead; code
+        that computes a metric reads this, code that places cuts reads
+        :attr:`pos`.
+        """
+        return self.pos
+
+    @property
     def shape(self):
         """``(n_samples, n_labels)`` of the score matrix summarized."""
         return (self.n_samples, self.n_labels)

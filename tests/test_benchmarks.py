@@ -168,3 +168,12 @@ def test_bench_cv_aggregation_tiny(capsys):
         "held out 30 %, stratified",
     }
     assert len(rows) == 4 * 5 and all(0 < float(row[2]) <= 100 for row in rows)
+
+
+def test_bench_sample_weight_tiny(capsys):
+    bench = load_benchmark("bench_sample_weight")
+    assert bench.main(["--tiny"]) == 0
+    out = capsys.readouterr().out
+    rows = re.findall(r"^\| (\w+) \| (micro|macro) \| (\d+) \| (\d+) \|", out, re.M)
+    assert {row[0] for row in rows} == {"coordinate", "global", "surrogate"}
+    assert len(rows) == 6

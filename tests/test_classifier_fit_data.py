@@ -11,9 +11,9 @@ from sklearn.model_selection import GroupKFold
 from sklearn.multiclass import OneVsRestClassifier
 
 from skthresh import SurrogateThresholdClassifier
-from skthresh._crossfit import aggregate_thresholds, crossfit_thresholds
+from skthresh._crossfit import aggregate_thresholds
 from skthresh.metrics import FBeta
-from skthresh.strategies import CoordinateAscent, GlobalThreshold
+from skthresh.strategies import CoordinateAscent, GlobalThreshold, SurrogateThreshold
 
 
 class _Recorder(ClassifierMixin, BaseEstimator):
@@ -132,15 +132,19 @@ def test_integer_weights_are_repeated_rows(average, seed):
     S = np.round(rng.random((40, 3)) * 0.7 + 0.3 * Y, 2)
     counts = rng.integers(1, 4, 40)
     metric = FBeta(average=average)
-    start = np.full(3, 0.5)
-    weighted = crossfit_thresholds(
-        "pooled", [(Y, S, counts)], metric, start, 1, CoordinateAscent()
-    )
+    weighted = CoordinateAscent().optimize(Y, S, metric, sample_weight=counts)
     Y_rep, S_rep = _expanded(Y, S, counts)
-    repeated = aggregate_thresholds(
+    repeated = CoordinateAscent().optimize(Y_rep, S_rep, metric)
+    np.testing.assert_array_equal(weighted, repeated)
+    # The curves of the mean_curve aggregation weigh their counts alike.
+    start = np.full(3, 0.5)
+    curve = aggregate_thresholds(
+        "mean_curve", [(Y, S, counts)], metric, start, Y.any(0)
+    )
+    curve_rep = aggregate_thresholds(
         "mean_curve", [(Y_rep, S_rep)], metric, start, Y_rep.any(0)
     )
-    np.testing.assert_array_equal(weighted, repeated)
+    np.testing.assert_array_equal(curve, curve_rep)
     weighted_f = fbeta_score(
         Y, S > weighted, beta=1, average=average, sample_weight=counts
     )
@@ -184,16 +188,13 @@ def test_weights_need_an_fbeta_and_no_negative_value(data):
 
 
 @pytest.mark.parametrize("average", ["micro", "macro"])
-def test_weighted_shared_threshold_is_the_best_shared_one(data, average):
-    X, y, w = data
+def test_weighted_shared_threshold_is_the_best_shared_one(average):
     rng = np.random.default_rng(2)
     Y = rng.random((60, 3)) < 0.4
     S = np.round(rng.random((60, 3)) * 0.7 + 0.3 * Y, 2)
     w = rng.random(60) * 2
     metric = FBeta(average=average)
-    found = crossfit_thresholds(
-        "pooled", [(Y, S, w)], metric, np.zeros(3), 1, GlobalThreshold()
-    )
+    found = GlobalThreshold().optimize(Y, S, metric, sample_weight=w)
     assert np.all(found == found[0])
     best = max(
         fbeta_score(Y, S > t, beta=1, average=average, sample_weight=w)
@@ -201,3 +202,34 @@ def test_weighted_shared_threshold_is_the_best_shared_one(data, average):
     )
     got = fbeta_score(Y, S > found, beta=1, average=average, sample_weight=w)
     assert got == pytest.approx(best, abs=1e-12)
+
+
+def _frozen_scores(data):
+    X, y, w = data
+    base = LogisticRegression().fit(X[:, 1:], y)
+    return X[:, 1:], y, w, base, base.predict_proba(X[:, 1:])[:, 1:]
+
+
+def test_the_configured_surrogate_learns_from_the_weights(data):
+    X, y, w, base, scores = _frozen_scores(data)
+    clf = SurrogateThresholdClassifier(FrozenEstimator(base), metric="f1_macro")
+    clf.fit(X, y, sample_weight=w)
+    assert clf.strategy_.history_["objective"].size == clf.strategy_.max_iter + 1
+    direct = SurrogateThreshold().optimize(
+        y[:, None], scores, "f1_macro", sample_weight=w
+    )
+    np.testing.assert_array_equal(clf.thresholds_, direct)
+    unweighted = SurrogateThreshold().optimize(y[:, None], scores, "f1_macro")
+    assert not np.array_equal(clf.thresholds_, unweighted)
+    exact = SurrogateThresholdClassifier(
+        FrozenEstimator(base), strategy="coordinate", metric="f1_macro"
+    ).fit(X, y, sample_weight=w)
+    assert clf.score(X, y, sample_weight=w) <= exact.score(X, y, sample_weight=w)
+
+
+@pytest.mark.parametrize("cv", [None, 3])
+def test_a_strategy_without_weights_refuses_them_at_fit(data, cv):
+    X, y, w = data
+    clf = SurrogateThresholdClassifier(_Recorder(), strategy="grid", cv=cv)
+    with pytest.raises(ValueError, match="GridSearch does not take sample_weight"):
+        clf.fit(X, y, sample_weight=w)

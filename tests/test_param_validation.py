@@ -48,6 +48,7 @@ INVALID = {
         "strategy": 3,
         "metric": "accuracy",
         "min_positives": -1,
+        "sample_weight": [1.0, -1.0, 2.0, 5.0],
     },
     apply_thresholds: {"scores": None, "thresholds": "high"},
     fbeta_score: {

@@ -15,8 +15,14 @@ from skthresh.strategies._callable import is_callable_metric
 from skthresh.strategies._catalog import names_where
 from skthresh.strategies._operating import is_operating_metric, warn_unreachable
 from skthresh.strategies._row_blocks import RowBlocks
-from skthresh.strategies._tuning_data import BlockData, DenseData, SummaryData
-from skthresh.utils._sklearn_compat import check_parameters
+from skthresh.strategies._tuning_data import (
+    BlockData,
+    DenseData,
+    SummaryData,
+    WeightedDenseData,
+)
+from skthresh.strategies._weighted_summary import WeightedSummary
+from skthresh.utils._sklearn_compat import _check_sample_weight, check_parameters
 
 
 class DegenerateLabelWarning(UserWarning):
@@ -103,6 +109,13 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
         these metrics: a floor is each label's own promise (a shared
         threshold need not keep it), and a utility states the cost of
         every decision, so each label gets its exact optimum.
+    ``_optimize_weighted(Y, S, sample_weight, summary, metric)`` (optional)
+        For a strategy that takes weights (``_accepts_sample_weight``) but
+        wants the matrices for ``metric`` (``_input_for`` gives
+        ``"arrays"``): the matrices, their rows' weights (all positive),
+        and their weighted summary, for the counts the strategy needs
+        besides (starts, objective). Otherwise weighted samples reach
+        ``_optimize_summary`` as the weighted summary.
     ``_optimize_blocks(blocks, metric)`` (optional)
         Thresholds from a ``RowBlocks`` (``_row_blocks``) for a samples
         average, read a block of rows at a time, for a strategy that learns
@@ -139,6 +152,18 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
         floor, or its confidence bound, held on the tuning data: a bool per
         label for ``average="label"``, one bool for ``"micro"``) and
         ``unreachable_labels_`` (the labels no cut brings to the floor).
+    ``_accepts_sample_weight`` : bool, default=False
+        Whether :meth:`optimize` may be given ``sample_weight``, with an
+        F-beta averaged over labels (micro or macro, or one label). The
+        weighted tuning set reaches ``_optimize_summary`` (or
+        ``_optimize_weighted``, beside the matrices) as a summary whose
+        counts are sums of weights (``summary.counts``,
+        ``summary.positive_cuts``, ``summary.score`` and
+        ``summary.pos_weight`` are weighted; ranks, scores and
+        ``summary.pos`` are those of the rows), so such a strategy reads
+        its counts from those; samples of weight 0 are removed first. A
+        ``"fixed"`` strategy ignores the weights. The others refuse weights
+        with a ``ValueError`` that names the strategies that take them.
     ``_threshold_kind`` : {"per_label", "shared", "fixed"}, default="per_label"
         What the strategy learns. For ``"per_label"``, labels with no
         positive or no negative tuning sample (and labels with fewer than
@@ -184,11 +209,14 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
     _parameter_constraints: dict = {}
     _accepts_callable_metric = False
     _accepts_operating_points = False
+    _accepts_sample_weight = False
     _threshold_kind = "per_label"
     _per_label_params = ()
     _brute_force_tolerance = 0.0
 
-    def optimize(self, Y, scores=None, metric="f1_micro", *, min_positives=1):
+    def optimize(
+        self, Y, scores=None, metric="f1_micro", *, min_positives=1, sample_weight=None
+    ):
         """Learn one threshold per label on a tuning set.
 
         Parameters
@@ -210,6 +238,15 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
             negative one) get the best threshold shared by all labels instead
             of their own, which rare labels overfit. Labels with no positive
             or no negative sample also raise a :class:`DegenerateLabelWarning`.
+            With ``sample_weight``, positives are counted by weight.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the tuning samples (finite, non-negative, not all
+            zero): every count behind the metric is a sum of weights, as in
+            ``sklearn.metrics.fbeta_score(..., sample_weight=...)``, and a
+            sample of weight 0 counts as if it were absent. Needs ``Y`` and
+            ``scores`` as matrices, an F-beta averaged over labels ("micro"
+            or "macro", or one label), and a strategy that takes weights
+            (see ``available_strategies("sample_weight")``).
 
         Returns
         -------
@@ -248,6 +285,11 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
                 "min_positives must be an integer >= 0; got "
                 f"min_positives={min_positives!r}."
             )
+        if sample_weight is not None:
+            data = self._weighted_data(Y, scores, metric, sample_weight)
+            if self._threshold_kind == "fixed":
+                return data.run(self, metric)
+            return self._optimize_with_rare_labels(data, metric, min_positives)
         if isinstance(Y, RowBlocks):
             if scores is not None:
                 raise ValueError("Pass either row blocks or Y and scores; got both.")
@@ -280,9 +322,61 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
             return data.run(self, metric)
         return self._optimize_with_rare_labels(data, metric, min_positives)
 
+    def _weighted_data(self, Y, scores, metric, sample_weight):
+        """The tuning set of weighted samples, checked: see ``sample_weight``."""
+        name = type(self).__name__
+        if not self._accepts_sample_weight:
+            raise ValueError(
+                f"{name} does not take sample_weight: its search counts "
+                "samples, not their weights. Strategies that take "
+                f"sample_weight: {_quoted(names_where(_accepts_weights))}."
+            )
+        if isinstance(Y, RowBlocks | ScoreSummary):
+            raise ValueError(
+                f"sample_weight needs Y and scores as matrices; got a "
+                f"{type(Y).__name__}, which keeps no sample's identity. Pass "
+                "the label and score matrices instead."
+            )
+        if (
+            is_callable_metric(metric)
+            or is_operating_metric(metric)
+            or metric.average == "samples"
+        ):
+            shown = getattr(metric, "name", metric)
+            raise ValueError(
+                "sample_weight needs an F-beta metric averaged over labels "
+                f"('micro' or 'macro', or one label); got metric={shown!r}."
+            )
+        Y, S = check_tuning_data(Y, scores)
+        try:
+            w = _check_sample_weight(
+                sample_weight, S, dtype=np.float64, ensure_non_negative=True
+            )
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                "sample_weight must hold one finite, non-negative weight per "
+                f"tuning sample ({S.shape[0]}), not all zero: {exc}"
+            ) from exc
+        # A sample of weight 0 counts as absent, to the last threshold.
+        keep = w > 0
+        if not keep.all():
+            Y, S, w = Y[keep], S[keep], w[keep]
+        if self._threshold_kind == "fixed":
+            return DenseData(Y, S)
+        summary = WeightedSummary(Y, S, w)
+        if self._input_for(metric) == "arrays":
+            return WeightedDenseData(summary, Y, S, w)
+        return SummaryData(summary)
+
     @abstractmethod
     def _optimize(self, Y, S, metric):
         """Return thresholds for validated matrices; see the class docstring."""
+
+    def _optimize_weighted(self, Y, S, sample_weight, summary, metric):
+        """Return thresholds from weighted matrices; see the class docstring."""
+        raise NotImplementedError(
+            f"{type(self).__name__} does not take weighted matrices."
+        )
 
     def _optimize_summary(self, summary, metric):
         """Return thresholds from a summary; see the class docstring."""
@@ -392,7 +486,8 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
         all-shared start for strategies that never end below their start.
         """
         n_pos = data.pos
-        degenerate = (n_pos == 0) | (n_pos == data.n_samples)
+        no_positive, all_positive = data.degenerate()
+        degenerate = no_positive | all_positive
         rare = degenerate | (n_pos < min_positives)
         if not rare.any() or self._threshold_kind != "per_label":
             thresholds = data.run(self, metric)
@@ -405,7 +500,6 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
         # A label without negatives is predicted positive for every sample:
         # optimal on the tuning data, and better on new data than the shared
         # threshold on yeast (benchmarks/bench_degenerate_labels.py).
-        all_positive = (n_pos == data.n_samples) & (n_pos > 0)
         thresholds[all_positive] = everything_positive_threshold(*data.score_range())
         free = ~rare
         if free.any():
@@ -457,6 +551,10 @@ def _accepts_callables(cls):
 
 def _accepts_operating(cls):
     return cls._accepts_operating_points
+
+
+def _accepts_weights(cls):
+    return cls._accepts_sample_weight
 
 
 def _quoted(names):

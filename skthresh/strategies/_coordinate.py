@@ -98,6 +98,11 @@ class CoordinateAscent(BaseThresholdStrategy):
     **Macro average.** Labels are independent: one sweep gives each label
     its best cut, the global maximum.
 
+    **Sample weights.** With ``sample_weight`` (micro and macro), every
+    count is a sum of weights and the same cuts are searched, with the
+    gains in float64: integer weights give the thresholds of the rows
+    repeated as often, bit for bit.
+
     **Samples average.** The metric does not decompose over labels. The
     search starts from the micro-optimal thresholds above (exact, and much
     cheaper than the best shared threshold, whose exact samples sweep sorts
@@ -188,6 +193,7 @@ class CoordinateAscent(BaseThresholdStrategy):
     _brute_force_tolerance = {"micro": 0.0, "macro": 0.0, "samples": 0.05}
     _accepts_callable_metric = True
     _accepts_operating_points = True
+    _accepts_sample_weight = True
 
     def __init__(self, *, max_iter=100, verbose=0):
         self.max_iter = max_iter
@@ -256,7 +262,7 @@ class CoordinateAscent(BaseThresholdStrategy):
         """Micro (Dinkelbach form) and macro: all labels updated at once."""
         if metric.average == "macro":
             label, tp, pp, thr, start = summary.positive_cuts()
-            pos = summary.pos
+            pos = summary.pos_weight
             choice = start[:-1]
             self._record(metric.from_counts(tp[choice], pp[choice], pos))
             gain = metric.elementwise(tp, pp, pos[label])
@@ -350,27 +356,29 @@ def _dinkelbach(summary, metric, max_iter, record):
     label, tp, pp, thr, start = summary.positive_cuts()
     first = start[:-1]
     choice = first.copy()  # nothing positive
-    pos = summary.pos
+    pos = summary.pos_weight
+    # Sums of sample weights are floats; counts are exact integers.
+    count = float if tp.dtype.kind == "f" else int
     # Labels held fixed (if any) add constant pooled counts.
     tp_held, pp_held, pos_held = (
-        (int(metric.held_tp), int(metric.held_pp), int(metric.held_pos))
+        (count(metric.held_tp), count(metric.held_pp), count(metric.held_pos))
         if isinstance(metric, HeldFBeta)
         else (0, 0, 0)
     )
-    pos_total = int(pos.sum()) + pos_held
+    pos_total = count(pos.sum()) + pos_held
     b2 = metric.beta**2
     # Exact integer gains when beta**2 is an integer and they fit in int64:
     # |gain| <= n * (b2 * pos_total + P) + T * n, with P <= n * n_labels.
     n = summary.n_samples
     bound = n * (int(b2) * pos_total + n * summary.n_labels + pp_held + pos_total)
-    integer = b2 == int(b2) and bound < 2**62
+    integer = count is int and b2 == int(b2) and bound < 2**62
     record = record or (lambda value: None)
     record(metric.from_counts(tp[choice], pp[choice], pos))
     if pos_total == 0:
         return thr[choice], True
     for _ in range(max_iter):
-        T = int(tp[choice].sum()) + tp_held
-        P = int(pp[choice].sum()) + pp_held
+        T = count(tp[choice].sum()) + tp_held
+        P = count(pp[choice].sum()) + pp_held
         # lambda = a * T / den; maximize a * tp - lambda * pp, times den / a.
         if integer:
             gain = tp * (int(b2) * pos_total + P) - T * pp

@@ -37,6 +37,7 @@ class DefaultThreshold(BaseThresholdStrategy):
     _parameter_constraints = {"threshold": [StrOptions({"auto"}), Real, "array-like"]}
     _threshold_kind = "fixed"
     _accepts_callable_metric = True  # the metric is not used
+    _accepts_sample_weight = True  # nor are the counts
     _brute_force_tolerance = 1.0
 
     def __init__(self, threshold="auto"):

@@ -40,6 +40,11 @@ class GlobalThreshold(BaseThresholdStrategy):
     down the shared threshold (per label, or pooled), which stops at the
     first failure; see :class:`~skthresh.metrics.RecallAtPrecision`.
 
+    With ``sample_weight`` (micro and macro), the counts at every cut are
+    sums of weights, read from each label's cumulative weights; the cut and
+    its threshold are those of the rows repeated as often as their integer
+    weights.
+
     For the samples average, the scores are read a block of rows at a
     time: each row's scores are sorted to give the change of its sample's
     F as each score enters, and the changes are summed above every positive
@@ -73,6 +78,7 @@ class GlobalThreshold(BaseThresholdStrategy):
     _parameter_constraints = {}
     _accepts_callable_metric = True
     _accepts_operating_points = True
+    _accepts_sample_weight = True
     _brute_force_tolerance = 0.4
     # Every label gets the shared threshold already, rare ones included.
     _threshold_kind = "shared"

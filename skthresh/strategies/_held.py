@@ -22,7 +22,8 @@ class HeldFBeta(FBeta):
     metric : FBeta
         The metric of the whole problem.
     tp, pp, pos : ndarray of int64 of shape (n_held,)
-        True, predicted and actual positives of each held label.
+        True, predicted and actual positives of each held label (float64
+        sums of weights for weighted samples).
     sample_counts : tuple of three ndarray of shape (n_samples,) or None
         The same per sample (needed for a samples average).
     decisions : tuple (Y_held, D_held) of bool ndarray or None
@@ -44,8 +45,8 @@ class HeldFBeta(FBeta):
     def __init__(self, metric, tp, pp, pos, sample_counts=None, decisions=None):
         super().__init__(metric.beta, metric.average, metric.zero_division)
         self.plain = FBeta(metric.beta, metric.average, metric.zero_division)
-        self.held_tp, self.held_pp = int(np.sum(tp)), int(np.sum(pp))
-        self.held_pos = int(np.sum(pos))
+        self.held_tp, self.held_pp = _total(tp), _total(pp)
+        self.held_pos = _total(pos)
         self.n_held = len(tp)
         self.held_f_sum = float(self.plain.elementwise(tp, pp, pos).sum())
         if metric.average == "samples" and sample_counts is None:
@@ -197,7 +198,13 @@ def hold_summary_labels(metric, summary, held, thresholds):
     labels = np.flatnonzero(held)
     thresholds = np.broadcast_to(np.asarray(thresholds, dtype=np.float64), labels.shape)
     tp, pp = summary.counts(thresholds, labels=labels)
-    return HeldFBeta(metric, tp, pp, summary.pos[labels])
+    return HeldFBeta(metric, tp, pp, summary.pos_weight[labels])
+
+
+def _total(counts):
+    """The sum of counts: an int, or a float for sums of sample weights."""
+    total = np.sum(counts)
+    return float(total) if np.asarray(counts).dtype.kind == "f" else int(total)
 
 
 def _like(counts, reference):

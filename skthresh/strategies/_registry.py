@@ -79,6 +79,7 @@ def unregister_strategy(name):
 _CAPABILITIES = {
     "callable_metric": lambda cls: cls._accepts_callable_metric,
     "operating_points": lambda cls: cls._accepts_operating_points,
+    "sample_weight": lambda cls: cls._accepts_sample_weight,
     "summary": lambda cls: cls._runs_on_summary(),
     "per_label": lambda cls: cls._threshold_kind == "per_label",
 }
@@ -89,13 +90,14 @@ def available_strategies(capability=None):
 
     Parameters
     ----------
-    capability : {"callable_metric", "operating_points", "summary", \
-            "per_label"} or None, default=None
+    capability : {"callable_metric", "operating_points", "sample_weight", \
+            "summary", "per_label"} or None, default=None
         Only the strategies that declare this capability: those that accept
         a callable ``metric(Y_true, Y_pred)``, those that optimize
         operating-point metrics (:class:`~skthresh.metrics.RecallAtPrecision`,
         :class:`~skthresh.metrics.PrecisionAtRecall`,
-        :class:`~skthresh.metrics.Utility`), those that can learn from a
+        :class:`~skthresh.metrics.Utility`), those that take the tuning
+        samples' ``sample_weight``, those that can learn from a
         :class:`~skthresh.ScoreSummary` (and so from memory-mapped, sparse,
         chunked and Dask inputs), or those that learn one threshold per
         label. The lists are derived from what each strategy class
@@ -115,6 +117,8 @@ def available_strategies(capability=None):
     ['bagged', 'coordinate', 'default', 'global', 'heuristic', 'shrunk']
     >>> available_strategies("operating_points")
     ['coordinate', 'global']
+    >>> available_strategies("sample_weight")
+    ['coordinate', 'default', 'global', 'surrogate']
     """
     if capability is None:
         return sorted(_REGISTRY)

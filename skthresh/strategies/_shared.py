@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from skthresh._cuts import level_cut_threshold, midpoint
+from skthresh._cuts import level_cut_threshold, midpoint, search_segments
 from skthresh._summary import ScoreSummary
 from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
 from skthresh.strategies._held import plain_metric
@@ -193,6 +193,8 @@ def best_shared_threshold_summary(summary, metric):
     value : float
         The metric at that threshold.
     """
+    if getattr(summary, "weighted", False):
+        return _weighted_cut(summary, metric)
     if metric.average == "micro":
         return _summary_micro_cut(summary, metric)
     ascending = np.unique(summary.pos_values)
@@ -226,6 +228,71 @@ def best_shared_threshold_summary(summary, metric):
         return np.float64(summary.max()), float(values_at[0])
     level = ascending[n_cand - best]
     return _threshold_below(summary, level), float(values_at[best])
+
+
+def _weighted_cut(summary, metric):
+    """The best shared cut of a summary of weighted samples (micro or macro).
+
+    The candidates of the unweighted sweep: nothing positive, or just below
+    a distinct positive score ``c_m`` (``m = 1`` the highest). A score
+    enters at the first candidate at or below it; each label's scores are
+    placed among the candidates by one binary search, and, for each run of
+    its scores entering together, its weights above the cut are read from
+    its cumulative weights. The changes of the pooled counts (micro) or of
+    the label's F (macro) at each candidate are summed over labels, a block
+    of labels at a time. Ties go to the highest threshold, as without
+    weights.
+    """
+    ascending = np.unique(summary.pos_values)
+    K = ascending.size
+    n, n_labels = summary.n_samples, summary.n_labels
+    pos = summary.pos_weight
+    micro = metric.average == "micro"
+    zero = np.zeros(n_labels)
+    f0 = metric.elementwise(zero, zero, pos)  # per label (macro)
+    changes = np.zeros((2 if micro else 1, K + 2))
+    block = max(1, 2**20 // max(1, n))  # scores per block: 2**20, a few MB each
+    for j0 in range(0, n_labels, block):
+        V = summary.values[j0 : j0 + block]
+        M = (K + 1) - np.searchsorted(ascending, V, side="right")  # entering at
+        first = np.ones(V.shape, dtype=bool)
+        first[:, 1:] = M[:, 1:] != M[:, :-1]
+        first &= M <= K  # scores below every positive level never enter
+        rows, idx = np.nonzero(first)
+        m, label = M[rows, idx], j0 + rows
+        pp = summary._cum[label, -1] - summary._cum[label, idx]
+        lo, hi = summary.pos_start[label], summary.pos_start[label + 1]
+        below = search_segments(summary.pos_values, lo, hi, ascending[K - m], True)
+        tp = pos[label] - summary._pos_cum[summary._pos_cum_start[label] + below]
+        # Runs are by increasing score within a label: the run after a run
+        # (same label) is the state of the previous, higher candidate.
+        last = np.ones(rows.size, dtype=bool)
+        last[:-1] = rows[1:] != rows[:-1]
+        if micro:
+            for k, now in enumerate((tp, pp)):
+                before = np.empty_like(now)
+                before[:-1] = now[1:]
+                before[last] = 0.0
+                changes[k] += np.bincount(m, weights=now - before, minlength=K + 2)
+            continue
+        f = metric.elementwise(tp, pp, pos[label])
+        before = np.empty_like(f)
+        before[:-1] = f[1:]
+        before[last] = f0[label[last]]
+        changes[0] += np.bincount(m, weights=f - before, minlength=K + 2)
+    if micro:
+        TP, PP = np.cumsum(changes, axis=1)[:, : K + 1]
+        values = metric.elementwise(TP, PP, pos.sum())
+    else:
+        values = f0.sum() + np.cumsum(changes[0])[: K + 1]
+    top = values.max()
+    best = int(np.argmax(values >= top - 1e-12 * max(1.0, abs(top))))
+    if best == 0:
+        threshold = np.float64(summary.max())
+    else:
+        threshold = _threshold_below(summary, ascending[K - best])
+    value = summary.score(metric, np.full(n_labels, threshold))
+    return threshold, value
 
 
 def _summary_micro_cut(summary, metric):

@@ -165,9 +165,17 @@ class ShrunkThresholds(BaseThresholdStrategy):
 
     # -- the base class's hooks ---------------------------------------------------
 
-    def optimize(self, Y, scores=None, metric="f1_micro", *, min_positives=1):
+    def optimize(
+        self, Y, scores=None, metric="f1_micro", *, min_positives=1, sample_weight=None
+    ):
         self._free = None
-        thresholds = super().optimize(Y, scores, metric, min_positives=min_positives)
+        thresholds = super().optimize(
+            Y,
+            scores,
+            metric,
+            min_positives=min_positives,
+            sample_weight=sample_weight,
+        )
         if self._free is not None:
             # Held labels were not shrunk: NaN in the per-label attributes.
             for name in ("shrinkage_", "inner_thresholds_"):

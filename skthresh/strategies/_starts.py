@@ -113,7 +113,11 @@ def rate_thresholds(Y, S):
     thresholds : ndarray of float64 of shape (n_labels,)
     """
     summary = S if isinstance(S, ScoreSummary) else ScoreSummary.from_arrays(Y, S)
-    return summary.cut_threshold(np.arange(summary.n_labels), summary.pos)
+    n_above = summary.pos
+    if getattr(summary, "weighted", False):
+        # Weighted samples: as much weight above the cut as positive weight.
+        n_above = summary.weighted_rank_above(summary.pos_weight)
+    return summary.cut_threshold(np.arange(summary.n_labels), n_above)
 
 
 def better_start(metric, Y, S, base, other):
@@ -141,7 +145,7 @@ def better_start(metric, Y, S, base, other):
         return other
     if isinstance(S, ScoreSummary):
         (tp_a, pp_a), (tp_b, pp_b) = S.counts(base), S.counts(other)
-        pos = S.pos
+        pos = S.pos_weight
     else:
         tp_a, pp_a, pos = _multilabel_counts(Y, S > base, axis=0)
         tp_b, pp_b, _ = _multilabel_counts(Y, S > other, axis=0)

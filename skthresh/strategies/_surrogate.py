@@ -43,6 +43,13 @@ class SurrogateThreshold(BaseThresholdStrategy):
     initial ones included, are returned: the result is never worse on the
     tuning data than the initial thresholds.
 
+    With ``sample_weight`` (micro and macro F-beta), every count, exact or
+    on the gradient's count grids (``mode="dense"``: in the autograd sums),
+    is a sum of weights, and the proportional start puts each label's
+    positive weight above its cut; the scale and the grids stay placed by
+    rank, so integer weights come close to, but need not equal, the rows
+    repeated.
+
     Parameters
     ----------
     slope : float, default=50.0
@@ -201,6 +208,7 @@ class SurrogateThreshold(BaseThresholdStrategy):
         "verbose": ["verbose"],
     }
     _per_label_params = ("init",)
+    _accepts_sample_weight = True
 
     def __init__(
         self,
@@ -268,11 +276,21 @@ class SurrogateThreshold(BaseThresholdStrategy):
     def _optimize_summary(self, summary, metric):
         return self._fit(None, summary, metric, SortedProblem)
 
-    def _fit(self, Y, S, metric, problem_class):
+    def _optimize_weighted(self, Y, S, sample_weight, summary, metric):
+        # mode="dense" with weights: the paper's autograd on weighted counts,
+        # its starts and objective from the weighted summary.
+        problem = partial(DenseProblem, sample_weight=sample_weight)
+        return self._fit(Y, S, metric, problem, counts=summary)
+
+    def _fit(self, Y, S, metric, problem_class, counts=None):
+        """The descent; ``counts``: a weighted summary for starts and scores."""
         import torch
 
         device = resolve_device(self.device)
-        theta0, floors = self._initial_thresholds(Y, S, metric)
+        if counts is None:
+            theta0, floors = self._initial_thresholds(Y, S, metric)
+        else:
+            theta0, floors = self._initial_thresholds(None, counts, metric)
         S_original, theta0_original = S, theta0
         S, theta0, unit = fit_float32(S, theta0)
         is_proba = bool(S.min() >= 0.0 and S.max() <= 1.0)
@@ -319,7 +337,8 @@ class SurrogateThreshold(BaseThresholdStrategy):
         # floors on the scores as given, so that the promise "never below the
         # start" and objective_ hold exactly. The first best wins.
         candidates = [thresholds, theta0_original, *floors]
-        values = [_score(metric, Y, S_original, theta) for theta in candidates]
+        judge = S_original if counts is None else counts
+        values = [_score(metric, Y, judge, theta) for theta in candidates]
         best = int(np.argmax(values))
         self.objective_ = values[best]
         return candidates[best]

@@ -202,11 +202,39 @@ class SortedProblem:
         self.grid_pos = grid.of_segments(
             summary.pos_values, summary.pos_start, transform, device
         )
-        self.pos = torch.as_tensor(summary.pos, dtype=torch.float64, device=device)
+        self.pos = torch.as_tensor(
+            summary.pos_weight, dtype=torch.float64, device=device
+        )
+        self.cum = None
+        if getattr(summary, "weighted", False):
+            self._weigh_counts(summary, device)
         k, kx = _bin_kernels(_EDGES)
         self.u = torch.as_tensor(_EDGES, dtype=torch.float32, device=device)
         self.k = torch.as_tensor(k, dtype=torch.float64, device=device)
         self.kx = torch.as_tensor(kx, dtype=torch.float64, device=device)
+
+    def _weigh_counts(self, summary, device):
+        """Counts as sums of sample weights: ranks read in cumulative weights.
+
+        For a summary of weighted samples: each count of scores (or of
+        positive scores) at or below a point, exact or on a count grid,
+        becomes the weight of those scores.
+        """
+        torch = self.torch
+        self.cum = torch.as_tensor(summary._cum, dtype=torch.float64, device=device)
+        self.total = self.cum[:, -1:]
+        self.pos_cum = torch.as_tensor(
+            summary._pos_cum, dtype=torch.float64, device=device
+        )
+        self.pos_cum_start = torch.as_tensor(
+            summary._pos_cum_start[:-1], device=device
+        )[:, None]
+        for grid in (self.grid_all,):
+            grid.le = self.cum.gather(1, grid.le.long())
+            grid.lt = self.cum.gather(1, grid.lt.long())
+        for grid in (self.grid_pos,):
+            grid.le = self.pos_cum[self.pos_cum_start + grid.le.long()]
+            grid.lt = self.pos_cum[self.pos_cum_start + grid.lt.long()]
 
     def sample_values(self):
         """Up to about 200,000 transformed scores spread over all labels."""
@@ -236,10 +264,16 @@ class SortedProblem:
         """Scores above and positives above each point, per label."""
         torch = self.torch
         q = self._queries(points)
-        above = self.n - self.rows.count_le(q)
+        le = self.rows.count_le(q)
         keys = _ordered_keys(q, self.label_ids.expand_as(q))
         pos_le = torch.searchsorted(self.pos_keys, keys, right=True)
-        pos_above = self.pos[:, None] - (pos_le - self.pos_start[:, None])
+        pos_le = pos_le - self.pos_start[:, None]
+        if self.cum is not None:  # weighted samples: weights, not ranks
+            above = self.total - self.cum.gather(1, le)
+            pos_above = self.pos[:, None] - self.pos_cum[self.pos_cum_start + pos_le]
+            return above, pos_above
+        above = self.n - le
+        pos_above = self.pos[:, None] - pos_le
         return above.to(torch.float64), pos_above.to(torch.float64)
 
     def value_and_grad(self, theta, slope, metric):
@@ -618,7 +652,7 @@ class _SurrogateStep:
 class DenseProblem:
     """The paper's formulation: autograd over the full score matrix."""
 
-    def __init__(self, Y, S, device, transform):
+    def __init__(self, Y, S, device, transform, sample_weight=None):
         import torch
 
         self.torch = torch
@@ -627,6 +661,12 @@ class DenseProblem:
         self.S = as_tensor(values, dtype=torch.float32, device=device)
         self.Y = as_tensor(Y, dtype=torch.float32, device=device)
         self.step_work = S.size
+        # Weighted samples: every count a sum of weights (micro, macro).
+        self.W = None
+        if sample_weight is not None:
+            w = np.asarray(sample_weight, dtype=np.float32)[:, None]
+            self.W = as_tensor(w, dtype=torch.float32, device=device)
+            self.Y = self.Y * self.W
 
     def sample_values(self):
         """Up to 200,000 evenly spaced transformed scores, as numpy."""
@@ -653,7 +693,7 @@ class DenseProblem:
         axis = 1 if metric.average == "samples" else 0
         f64 = self.torch.float64
         tp = (D * self.Y).sum(axis, dtype=f64)
-        pp = D.sum(axis, dtype=f64)
+        pp = (D if self.W is None else D * self.W).sum(axis, dtype=f64)
         pos = self.Y.sum(axis, dtype=f64)
         value = metric.from_counts(tp, pp, pos, where=self.torch.where)
         value.backward()

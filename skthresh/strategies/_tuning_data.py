@@ -17,6 +17,10 @@ class DenseData:
         self.n_samples, self.n_labels = S.shape
         self.pos = Y.sum(axis=0)
 
+    def degenerate(self):
+        """Labels without a positive, and labels without a negative."""
+        return _degenerate(self.pos, self.n_samples)
+
     def run(self, strategy, metric):
         """The strategy's thresholds for these labels, checked."""
         return strategy._checked(
@@ -56,7 +60,13 @@ class SummaryData:
     def __init__(self, summary):
         self.summary = summary
         self.n_samples, self.n_labels = summary.shape
-        self.pos = summary.pos
+        # Counted by weight, if the samples have weights (for min_positives).
+        self.pos = summary.pos_weight
+        self._rows_pos = summary.pos
+
+    def degenerate(self):
+        """Labels without a positive, and labels without a negative."""
+        return _degenerate(self._rows_pos, self.n_samples)
 
     def run(self, strategy, metric):
         """The strategy's thresholds for these labels, checked."""
@@ -87,6 +97,36 @@ class SummaryData:
         return self.summary.score(metric, thresholds)
 
 
+class WeightedDenseData(SummaryData):
+    """Weighted samples as matrices, for a strategy that wants them.
+
+    Counts (the shared threshold, held labels, the objective) come from the
+    weighted summary; the strategy's hook gets the matrices and weights.
+    """
+
+    def __init__(self, summary, Y, S, sample_weight):
+        super().__init__(summary)
+        self.Y, self.S, self.sample_weight = Y, S, sample_weight
+
+    def run(self, strategy, metric):
+        """The strategy's thresholds for these labels, checked."""
+        thresholds = strategy._optimize_weighted(
+            self.Y, self.S, self.sample_weight, self.summary, metric
+        )
+        return strategy._checked(thresholds, self.n_labels)
+
+    @contextlib.contextmanager
+    def take_labels(self, labels):
+        """The tuning set of some labels only."""
+        with self.summary._label_view(labels) as view:
+            yield WeightedDenseData(
+                view,
+                np.ascontiguousarray(self.Y[:, labels]),
+                np.ascontiguousarray(self.S[:, labels]),
+                self.sample_weight,
+            )
+
+
 class BlockData:
     """A tuning set read by blocks of rows: a :class:`RowBlocks`."""
 
@@ -95,7 +135,15 @@ class BlockData:
         self.n_samples, self.n_labels = blocks.shape
         self.pos = blocks.pos
 
+    def degenerate(self):
+        """Labels without a positive, and labels without a negative."""
+        return _degenerate(self.pos, self.n_samples)
+
     def run(self, strategy, metric):
         """The strategy's thresholds for these labels, checked."""
         thresholds = strategy._optimize_blocks(self.blocks, metric)
         return strategy._checked(thresholds, self.n_labels)
+
+
+def _degenerate(pos, n_samples):
+    return pos == 0, (pos == n_samples) & (pos > 0)

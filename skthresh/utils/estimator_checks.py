@@ -122,7 +122,7 @@ def yield_strategy_checks():
     ... # doctest: +NORMALIZE_WHITESPACE
     ['check_declarations', 'check_param_validation', 'check_output',
      'check_deterministic', 'check_label_permutation', 'check_brute_force',
-     'check_degenerate_label', 'check_nan_scores']
+     'check_degenerate_label', 'check_nan_scores', 'check_sample_weight']
     """
     yield check_declarations
     yield check_param_validation
@@ -132,6 +132,7 @@ def yield_strategy_checks():
     yield check_brute_force
     yield check_degenerate_label
     yield check_nan_scores
+    yield check_sample_weight
 
 
 def _check_doc(check):
@@ -198,6 +199,21 @@ def check_declarations(strategy, *, random_state=0, brute_force_tolerance=None):
         strategy,
         name,
         "_accepts_callable_metric must be a bool.",
+    )
+    _assert(
+        isinstance(strategy._accepts_sample_weight, bool)
+        and (
+            not strategy._accepts_sample_weight
+            or strategy._runs_on_summary()
+            or strategy._threshold_kind == "fixed"
+            or type(strategy)._optimize_weighted
+            is not BaseThresholdStrategy._optimize_weighted
+        ),
+        strategy,
+        name,
+        "_accepts_sample_weight must be a bool, and True only for a strategy "
+        "that writes the hook weighted samples reach (_optimize_summary or "
+        "_optimize_weighted) or learns nothing (_threshold_kind 'fixed').",
     )
     if not strategy._runs_on_summary():
         return
@@ -428,6 +444,54 @@ def check_nan_scores(strategy, *, random_state=0, brute_force_tolerance=None):
         raise AssertionError(
             f"{type(strategy).__name__} fails check_nan_scores: NaN scores "
             "raised no ValueError."
+        )
+
+
+@_check_doc
+def check_sample_weight(strategy, *, random_state=0, brute_force_tolerance=None):
+    """Integer weights act as repeated rows; without the declaration, refused."""
+    strategy, rng = _prepare(strategy, random_state)
+    problems = [_tiny_problem(rng, n_samples=10, ties=ties) for ties in (0, 0, 1)]
+    weights = [rng.randint(0, 5, size=10).astype(np.float64) for _ in problems]
+    Y, S = problems[0]
+    w = weights[0] + 1.0
+    name = "check_sample_weight"
+    if not strategy._accepts_sample_weight:
+        try:
+            clone(strategy).optimize(Y, S, sample_weight=w)
+        except ValueError as exc:
+            _assert(
+                "sample_weight" in str(exc),
+                strategy,
+                name,
+                f"the ValueError does not name sample_weight: {exc}",
+            )
+            return
+        raise AssertionError(
+            f"{type(strategy).__name__} fails {name}: it does not declare "
+            "_accepts_sample_weight, yet took sample_weight without a ValueError."
+        )
+    tolerance = _tolerances(strategy, brute_force_tolerance)
+    for (Y, S), w, average in itertools.product(problems, weights, ("micro", "macro")):
+        if not w.any():
+            continue
+        rows = np.repeat(np.arange(S.shape[0]), w.astype(np.int64))
+        metric = FBeta(average=average)
+        with warnings.catch_warnings():
+            # Weight-0 rows may leave a label without positives.
+            warnings.simplefilter("ignore", DegenerateLabelWarning)
+            weighted = clone(strategy).optimize(Y, S, metric, sample_weight=w)
+            repeated = clone(strategy).optimize(Y[rows], S[rows], metric)
+        value = metric.score(Y, S > weighted, w)
+        value_repeated = metric.score(Y, S > repeated, w)
+        _assert(
+            abs(value - value_repeated) <= tolerance[average] + _EPS,
+            strategy,
+            name,
+            f"the weighted metric is {value:.6f} at the thresholds learned with "
+            f"integer weights and {value_repeated:.6f} at those learned on the "
+            f"rows repeated as often; allowed difference {tolerance[average]} "
+            f"({average} average, weights {w}).",
         )
 
 

@@ -13,6 +13,7 @@ from skthresh.utils.estimator_checks import (
     check_label_permutation,
     check_nan_scores,
     check_output,
+    check_sample_weight,
 )
 
 
@@ -46,6 +47,22 @@ class NoValidation(BaseThresholdStrategy):
 
     def _optimize(self, Y, S, metric):
         raise NotImplementedError
+
+
+class IgnoresWeights(CoordinateAscent):
+    """Declares sample_weight, then drops it."""
+
+    def optimize(self, Y, scores=None, metric="f1_micro", **kwargs):
+        kwargs.pop("sample_weight", None)
+        return super().optimize(Y, scores, metric, **kwargs)
+
+
+class TakesWeightsSilently(Median):
+    """Does not declare sample_weight, yet takes it without a word."""
+
+    def optimize(self, Y, scores=None, metric="f1_micro", **kwargs):
+        kwargs.pop("sample_weight", None)
+        return super().optimize(Y, scores, metric, **kwargs)
 
 
 def test_exact_strategy_passes():
@@ -116,3 +133,12 @@ def test_brute_force_refuses_large_problems():
     S = np.arange(60 * 3, dtype=float).reshape(60, 3)
     with pytest.raises(ValueError, match="at most 200000"):
         brute_force_thresholds(S > 50, S, FBeta())
+
+
+def test_weights_must_act_as_repeated_rows():
+    check_sample_weight(CoordinateAscent())
+    check_sample_weight(Median())  # refuses them, as it should
+    with pytest.raises(AssertionError, match="IgnoresWeights fails check_sample_w"):
+        check_sample_weight(IgnoresWeights(), random_state=0)
+    with pytest.raises(AssertionError, match="took sample_weight without"):
+        check_sample_weight(TakesWeightsSilently())
