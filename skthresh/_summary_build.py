@@ -191,18 +191,55 @@ class SparseBuilder:
         self.pos_scores.append(_entries(S, rows, labels).astype(self.dtype))
         self.filled += S.shape[0]
 
+    def add_top_k(self, Y, indices, scores, index=0):
+        """Add a chunk of top-k rows: ``indices`` and ``scores`` of shape (n, k).
+
+        The stored entries are taken from the two arrays as they are, a
+        block of rows at a time: no CSR matrix is built, so the only copy
+        of the entries is the one the summary sorts.
+        """
+        if Y.shape[1] != self.n_labels:
+            raise ValueError(
+                f"Every chunk must have the same number of labels; chunk {index} "
+                f"has {Y.shape[1]}, the first had {self.n_labels}."
+            )
+        n_rows, k = indices.shape
+        wider = np.promote_types(scores.dtype, self.dtype)
+        if wider != self.dtype:
+            self.dtype = wider
+            self.scores = [p.astype(wider) for p in self.scores]
+            self.pos_scores = [p.astype(wider) for p in self.pos_scores]
+        # Blocks of about 2**18 entries bound the temporaries.
+        step = max(1, 2**18 // max(1, k))
+        for a in range(0, n_rows, step):
+            b = min(a + step, n_rows)
+            block, values = indices[a:b], scores[a:b]
+            used = block != -1
+            self.labels.append(block[used].astype(np.int32))
+            self.scores.append(values[used].astype(self.dtype))
+            rows, labels = Y[a:b].nonzero()
+            # Each positive's score: its label's place in its row, if any.
+            hit = block[rows] == labels[:, None]
+            found = hit.any(1)
+            at = hit.argmax(1)
+            pos_scores = np.zeros(rows.size, dtype=self.dtype)
+            pos_scores[found] = values[rows[found], at[found]]
+            self.pos_labels.append(labels.astype(np.int32))
+            self.pos_scores.append(pos_scores)
+        self.filled += n_rows
+
     def finish(self, summary, n_samples=None):
         if n_samples is not None and self.filled != n_samples:
             raise ValueError(
                 f"The chunks hold {self.filled} rows; n_samples={n_samples}."
             )
-        labels = np.concatenate(self.labels)
-        self.labels = []
-        stored = np.bincount(labels, minlength=self.n_labels).astype(np.int64)
-        scores = np.concatenate(self.scores)
-        self.scores = []
+        stored = np.zeros(self.n_labels, dtype=np.int64)
+        for part in self.labels:
+            stored += np.bincount(part, minlength=self.n_labels)
+        # The parts are handed over: each is freed once packed for the sort.
+        labels, self.labels = self.labels, []
+        scores, self.scores = self.scores, []
         flat = _sort_by_label(labels, scores)
-        del labels, scores
         start = np.concatenate([[0], np.cumsum(stored)[:-1]]).astype(np.int64)
         pos_labels = np.concatenate(self.pos_labels)
         pos_scores = np.concatenate(self.pos_scores).astype(self.dtype, copy=False)
@@ -239,21 +276,37 @@ def _entries(S, rows, labels):
 
 
 def _sort_by_label(labels, scores):
-    """``scores`` sorted by label, then by score (one sort of packed keys)."""
-    if scores.dtype != np.float32:
-        return scores[np.lexsort((scores, labels))]
+    """Scores sorted by label, then by score (one sort of packed keys).
+
+    ``labels`` and ``scores`` are lists of parts (int32 labels, scores);
+    the lists are emptied as the parts are read, so that each part is
+    freed once packed: the peak is the keys and the sorted scores.
+    """
+    dtype = scores[0].dtype if scores else np.float32
+    if dtype != np.float32:
+        labels_all = np.concatenate(labels) if labels else np.zeros(0, np.int32)
+        labels.clear()
+        scores_all = np.concatenate(scores) if scores else np.zeros(0, dtype)
+        scores.clear()
+        return scores_all[np.lexsort((scores_all, labels_all))]
     # Label in the upper 32 bits, the score's bits ordered as the floats in
     # the lower 32: one sort of 64-bit keys, then the bits back. Packed and
-    # unpacked in blocks, so that the peak is the keys and the scores.
+    # unpacked in blocks.
     top, sign = np.uint32(0xFFFFFFFF), np.uint32(1 << 31)
-    keys = np.empty(scores.size, dtype=np.uint64)
+    keys = np.empty(sum(p.size for p in scores), dtype=np.uint64)
     block = 2**20
-    for a in range(0, scores.size, block):
-        bits = scores[a : a + block].view(np.uint32)
-        ordered = bits ^ np.where(bits >> np.uint32(31), top, sign)
-        keys[a : a + block] = labels[a : a + block].astype(np.uint64) << np.uint64(32)
-        keys[a : a + block] |= ordered
-    del labels, scores
+    labels.reverse()
+    scores.reverse()
+    filled = 0
+    while scores:
+        part_labels, part_scores = labels.pop(), scores.pop()
+        for a in range(0, part_scores.size, block):
+            bits = part_scores[a : a + block].view(np.uint32)
+            out = keys[filled + a : filled + a + bits.size]
+            out[:] = part_labels[a : a + block].astype(np.uint64) << np.uint64(32)
+            out |= bits ^ np.where(bits >> np.uint32(31), top, sign)
+        filled += part_scores.size
+        del part_labels, part_scores
     keys.sort()
     flat = np.empty(keys.size, dtype=np.float32)
     out = flat.view(np.uint32)
