@@ -159,6 +159,38 @@ def _ordered_keys(values, labels):
     return (labels.to(torch.int64) << 32) | ordered
 
 
+def _packed_keys(values, lengths, block=2**18):
+    """:func:`_ordered_keys` of ragged rows, in numpy, a block at a time.
+
+    ``values`` holds label ``j``'s ``lengths[j]`` values after label
+    ``j - 1``'s. The same keys as ``_ordered_keys``, without its
+    temporaries of the size of ``values`` (about five int64 arrays): the
+    peak is the keys.
+
+    Returns
+    -------
+    keys : ndarray of int64 of shape (values.size,)
+    """
+    keys = np.empty(values.size, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    for a in range(0, values.size, block):
+        b = min(a + block, values.size)
+        labels = np.searchsorted(ends, np.arange(a, b), side="right")
+        bits = values[a:b].astype(np.float32) + np.float32(0.0)
+        bits = bits.view(np.int32).astype(np.int64)
+        ordered = np.where(bits < 0, -1 - bits, bits + 2**31)
+        keys[a:b] = (labels.astype(np.int64) << 32) | ordered
+    return keys
+
+
+def _compact_counts(counts):
+    """Integer counts as int32 where they fit (gathered, then widened)."""
+    counts = np.asarray(counts)
+    if counts.dtype.kind in "iu" and int(counts.max(initial=0)) < 2**31:
+        return counts.astype(np.int32)
+    return counts.astype(np.float64)
+
+
 def _torch():
     import torch
 
@@ -307,23 +339,25 @@ class _ExactRows:
     A summary of full rows is searched row by row in place (no copy for
     float32 scores); one of sparse scores, in sorted 64-bit keys of its
     stored scores (label, then score), its implicit zeros added by count.
+    On the CPU, sparse float32 scores are searched in the summary itself
+    (a binary search per label, vectorized over the labels): the same
+    counts without the keys, 8 bytes per stored score.
     """
 
     def __init__(self, summary, device):
         torch = _torch()
         self.torch = torch
         self.keys = None
+        self.summary = None
         if not summary.is_sparse:
             # Zero-copy on the CPU for float32 scores.
             self.values = as_tensor(summary.values, dtype=torch.float32, device=device)
             return
+        if torch.device(device).type == "cpu" and summary.dtype == np.float32:
+            self.summary = summary
+            return
         flat, lengths = summary.stored()
-        labels = torch.repeat_interleave(
-            torch.arange(summary.n_labels, device=device),
-            torch.as_tensor(lengths, device=device),
-        )
-        values = as_tensor(flat, dtype=torch.float32, device=device)
-        self.keys = _ordered_keys(values, labels)
+        self.keys = torch.from_numpy(_packed_keys(flat, lengths)).to(device)
         start = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         self.start = torch.as_tensor(start, device=device)[:, None]
         self.zeros = torch.as_tensor(summary._zeros, device=device)[:, None]
@@ -331,6 +365,11 @@ class _ExactRows:
 
     def count_le(self, q):
         """Scores at or below each point of ``q`` (float32, (n_labels, k))."""
+        if self.summary is not None:
+            # float32 comparisons, as the keys make them (-0.0 equals 0.0).
+            labels = np.arange(q.shape[0])[:, None]
+            le = self.summary.rank_of(labels, q.detach().cpu().numpy())
+            return self.torch.from_numpy(le)
         if self.keys is None:
             return self.torch.searchsorted(self.values, q, right=True)
         keys = _ordered_keys(q, self.label_ids.expand_as(q))
@@ -452,14 +491,14 @@ class RaggedCountGrid:
 
     def __init__(self, points, le, lt, lengths, device):
         torch = _torch()
+        # Memory of the distinct points, which can be many (about 20 bytes
+        # each): counts as int32 where they fit, widened when gathered,
+        # and the search keys built in blocks.
         self.points = torch.as_tensor(points, device=device)
-        self.le = torch.as_tensor(le, dtype=torch.float64, device=device)
-        self.lt = torch.as_tensor(lt, dtype=torch.float64, device=device)
+        self.le = torch.as_tensor(_compact_counts(le), device=device)
+        self.lt = torch.as_tensor(_compact_counts(lt), device=device)
         n_labels = lengths.size
-        labels = torch.repeat_interleave(
-            torch.arange(n_labels, device=device), torch.as_tensor(lengths)
-        )
-        self.keys = _ordered_keys(self.points, labels)
+        self.keys = torch.from_numpy(_packed_keys(points, lengths)).to(device)
         start = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         self.start = torch.as_tensor(start, device=device)[:, None]
         self.last = torch.as_tensor(lengths - 1, device=device)[:, None]
@@ -534,8 +573,15 @@ class RaggedCountGrid:
             first[:, 1:] = points[:, 1:] != points[:, :-1]
             last = np.ones(points.shape, dtype=bool)
             last[:, :-1] = first[:, 1:]
-            parts.append((points[first], le[last], lt[first], first.sum(1)))
-        points, le, lt, lengths = (np.concatenate(p) for p in zip(*parts, strict=True))
+            le, lt = _compact_counts(le[last]), _compact_counts(lt[first])
+            parts.append([points[first], le, lt, first.sum(1)])
+        # Joined one field at a time, each field's parts freed once joined.
+        fields = []
+        for field in range(4):
+            fields.append(np.concatenate([part[field] for part in parts]))
+            for part in parts:
+                part[field] = None
+        points, le, lt, lengths = fields
         return cls(points, le, lt, lengths.astype(np.int64), device)
 
     # Labels per block of count_le.
@@ -577,14 +623,13 @@ class RaggedCountGrid:
         lo = (i - 1).clamp(min=0) + start
         hi = torch.minimum(i, last) + start
         p_lo, p_hi = self.points[lo], self.points[hi]
-        c_lo, c_hi = self.le[lo], self.lt[hi]
-        width = (p_hi - p_lo).to(torch.float64)
-        frac = torch.where(
-            width > 0, (q - p_lo).to(torch.float64) / width.clamp(min=1e-300), 0.0
-        )
+        f64 = torch.float64
+        c_lo, c_hi = self.le[lo].to(f64), self.lt[hi].to(f64)
+        width = (p_hi - p_lo).to(f64)
+        frac = torch.where(width > 0, (q - p_lo).to(f64) / width.clamp(min=1e-300), 0.0)
         inside = c_lo + (c_hi - c_lo) * frac.clamp(0.0, 1.0)
         below = torch.zeros_like(inside)
-        above = self.le[start + last].expand_as(inside)
+        above = self.le[start + last].to(f64).expand_as(inside)
         return torch.where(i == 0, below, torch.where(i > last, above, inside))
 
 
