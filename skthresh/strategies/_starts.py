@@ -5,6 +5,7 @@ from numbers import Real
 
 import numpy as np
 
+from skthresh._cuts import midpoint
 from skthresh._summary import ScoreSummary
 from skthresh._validation import check_thresholds, listed
 from skthresh.metrics._fbeta import _multilabel_counts
@@ -112,8 +113,39 @@ def rate_thresholds(Y, S):
     -------
     thresholds : ndarray of float64 of shape (n_labels,)
     """
+    if isinstance(S, np.ndarray) and isinstance(Y, np.ndarray) and S.ndim == 2:
+        return _rate_thresholds_of_arrays(Y, S)
     summary = S if isinstance(S, ScoreSummary) else ScoreSummary.from_arrays(Y, S)
     return summary.cut_threshold(np.arange(summary.n_labels), summary.pos)
+
+
+def _rate_thresholds_of_arrays(Y, S):
+    """:func:`rate_thresholds` of a score matrix, without sorting it.
+
+    Each label needs two order statistics only: ``numpy.partition`` of its
+    scores (linear time), a block of labels copied at a time, gives the
+    same two scores as a summary's full sort, and the same thresholds as
+    ``ScoreSummary.cut_threshold``.
+    """
+    n, n_labels = S.shape
+    n_above = Y.sum(axis=0, dtype=np.int64)
+    rank_upper = np.clip(n - n_above, 0, n - 1)
+    rank_lower = np.clip(n - n_above - 1, 0, n - 1)
+    upper = np.empty(n_labels, dtype=S.dtype)
+    lower = np.empty(n_labels, dtype=S.dtype)
+    width = max(1, (32 * 2**20) // max(1, S.itemsize * n))
+    for j0 in range(0, n_labels, width):
+        block = np.ascontiguousarray(S[:, j0 : j0 + width].T)
+        for r, column in enumerate(block):
+            j = j0 + r
+            column.partition(sorted({int(rank_lower[j]), int(rank_upper[j])}))
+            upper[j], lower[j] = column[rank_upper[j]], column[rank_lower[j]]
+    upper, lower = upper.astype(np.float64), lower.astype(np.float64)
+    return np.where(
+        n_above == 0,
+        lower,
+        np.where(n_above >= n, np.nextafter(upper, -np.inf), midpoint(upper, lower)),
+    )
 
 
 def better_start(metric, Y, S, base, other):
