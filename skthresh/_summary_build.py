@@ -218,12 +218,15 @@ class SparseBuilder:
             self.labels.append(block[used].astype(np.int32))
             self.scores.append(values[used].astype(self.dtype))
             rows, labels = Y[a:b].nonzero()
-            # Each positive's score: its label's place in its row, if any.
-            hit = block[rows] == labels[:, None]
-            found = hit.any(1)
-            at = hit.argmax(1)
             pos_scores = np.zeros(rows.size, dtype=self.dtype)
-            pos_scores[found] = values[rows[found], at[found]]
+            # Each positive's score: its label's place in its row, if any;
+            # ``step`` positives at a time, each compared with its row.
+            for c in range(0, rows.size, step):
+                r, j = rows[c : c + step], labels[c : c + step]
+                hit = block[r] == j[:, None]
+                found = hit.any(1)
+                at = hit.argmax(1)
+                pos_scores[c : c + step][found] = values[r[found], at[found]]
             self.pos_labels.append(labels.astype(np.int32))
             self.pos_scores.append(pos_scores)
         self.filled += n_rows
@@ -294,7 +297,7 @@ def _sort_by_label(labels, scores):
     # unpacked in blocks.
     top, sign = np.uint32(0xFFFFFFFF), np.uint32(1 << 31)
     keys = np.empty(sum(p.size for p in scores), dtype=np.uint64)
-    block = 2**20
+    block = 2**18
     labels.reverse()
     scores.reverse()
     filled = 0
