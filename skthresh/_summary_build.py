@@ -87,10 +87,10 @@ class DenseBuilder:
                 raise ValueError(
                     f"The chunks hold more than n_samples={self.n_samples} rows."
                 )
-            _transpose_into(S, self.values, self.filled)
+            transpose_into(S, self.values, self.filled)
         else:
             part = np.empty(S.shape[::-1], dtype=self.dtype)
-            _transpose_into(S, part, 0)
+            transpose_into(S, part, 0)
             self.parts.append(part)
         rows, labels = np.nonzero(np.asarray(Y, dtype=bool))
         self.pos_labels.append(labels.astype(np.int32))
@@ -139,7 +139,7 @@ class DenseBuilder:
         return summary
 
 
-def _transpose_into(S, out, first):
+def transpose_into(S, out, first):
     """``out[:, first:first + len(S)] = S.T``, tile by tile.
 
     A transposed copy in one go reads or writes with a stride of a whole

@@ -1,12 +1,15 @@
 """Starting points shared by strategies: fixed, shared, proportional cuts, scales."""
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from numbers import Real
 
 import numpy as np
+from joblib import cpu_count
 
 from skthresh._cuts import midpoint
 from skthresh._summary import ScoreSummary
+from skthresh._summary_build import transpose_into
 from skthresh._validation import check_thresholds, listed
 from skthresh.metrics._fbeta import _multilabel_counts
 from skthresh.strategies._shared import shared_threshold
@@ -134,12 +137,25 @@ def _rate_thresholds_of_arrays(Y, S):
     upper = np.empty(n_labels, dtype=S.dtype)
     lower = np.empty(n_labels, dtype=S.dtype)
     width = max(1, (32 * 2**20) // max(1, S.itemsize * n))
-    for j0 in range(0, n_labels, width):
-        block = np.ascontiguousarray(S[:, j0 : j0 + width].T)
+
+    def order_statistics(j0):
+        j1 = min(j0 + width, n_labels)
+        block = np.empty((j1 - j0, n), dtype=S.dtype)
+        transpose_into(S[:, j0:j1], block, 0)
         for r, column in enumerate(block):
             j = j0 + r
             column.partition(sorted({int(rank_lower[j]), int(rank_upper[j])}))
             upper[j], lower[j] = column[rank_upper[j]], column[rank_lower[j]]
+
+    starts = range(0, n_labels, width)
+    # Blocks of labels in a few threads (numpy's partition releases the GIL).
+    n_threads = min(4, cpu_count(), len(starts))
+    if n_threads > 1:
+        with ThreadPoolExecutor(n_threads) as executor:
+            list(executor.map(order_statistics, starts))
+    else:
+        for j0 in starts:
+            order_statistics(j0)
     upper, lower = upper.astype(np.float64), lower.astype(np.float64)
     return np.where(
         n_above == 0,
