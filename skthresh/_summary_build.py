@@ -1,5 +1,6 @@
 """Building a ScoreSummary: dense rows sorted in place, sparse stored entries."""
 
+import mmap
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,6 +12,22 @@ from skthresh._validation import check_indicator, check_scores, raise_shape_mism
 
 # Rows of scores copied at once while a summary is built, in bytes.
 CHUNK_BYTES = 64 * 2**20
+
+
+def scratch(size, dtype):
+    """An uninitialized array in memory of its own, returned when it is freed.
+
+    For the large temporaries of a build: from ``np.empty`` the C allocator
+    may place them on its heap, which keeps the memory resident once they
+    are freed (until the top of the heap is free), so that they add to the
+    peak of whatever follows. An anonymous memory map is unmapped when the
+    array goes.
+    """
+    dtype = np.dtype(dtype)
+    nbytes = int(size) * dtype.itemsize
+    if nbytes < 2**20:
+        return np.empty(size, dtype=dtype)
+    return np.frombuffer(mmap.mmap(-1, nbytes), dtype=dtype)
 
 
 class Progress:
@@ -209,26 +226,39 @@ class SparseBuilder:
             self.dtype = wider
             self.scores = [p.astype(wider) for p in self.scores]
             self.pos_scores = [p.astype(wider) for p in self.pos_scores]
-        # Blocks of about 2**18 entries bound the temporaries.
+        # Blocks of about 2**18 entries bound the temporaries. The chunk's
+        # entries and positives are counted first and written into one
+        # array each: a part per block would leave the allocator's heap
+        # holed once freed, resident memory that later arrays do not reuse.
         step = max(1, 2**18 // max(1, k))
-        for a in range(0, n_rows, step):
-            b = min(a + step, n_rows)
-            block, values = indices[a:b], scores[a:b]
+        blocks = range(0, n_rows, step)
+        n_used = sum(int((indices[a : a + step] != -1).sum()) for a in blocks)
+        labels_out = scratch(n_used, np.int32)
+        scores_out = scratch(n_used, self.dtype)
+        # Y is canonical (from check_sparse_indicator): its stored entries
+        # are its positives, row after row.
+        pos_labels = Y.indices.astype(np.int32)
+        pos_scores = np.zeros(pos_labels.size, dtype=self.dtype)
+        filled = 0
+        for a in blocks:
+            block, values = indices[a : a + step], scores[a : a + step]
             used = block != -1
-            self.labels.append(block[used].astype(np.int32))
-            self.scores.append(values[used].astype(self.dtype))
-            rows, labels = Y[a:b].nonzero()
-            pos_scores = np.zeros(rows.size, dtype=self.dtype)
-            # Each positive's score: its label's place in its row, if any;
-            # ``step`` positives at a time, each compared with its row.
-            for c in range(0, rows.size, step):
-                r, j = rows[c : c + step], labels[c : c + step]
-                hit = block[r] == j[:, None]
-                found = hit.any(1)
-                at = hit.argmax(1)
-                pos_scores[c : c + step][found] = values[r[found], at[found]]
-            self.pos_labels.append(labels.astype(np.int32))
-            self.pos_scores.append(pos_scores)
+            size = int(used.sum())
+            labels_out[filled : filled + size] = block[used]
+            scores_out[filled : filled + size] = values[used]
+            filled += size
+        # Each positive's score: its label's place in its row, if any;
+        # ``step`` positives at a time, each compared with its row.
+        for c in range(0, pos_labels.size, step):
+            r, j = _stored_rows(Y, c, step), pos_labels[c : c + step]
+            hit = indices[r] == j[:, None]
+            found = hit.any(1)
+            at = hit.argmax(1)
+            pos_scores[c : c + step][found] = scores[r[found], at[found]]
+        self.labels.append(labels_out)
+        self.scores.append(scores_out)
+        self.pos_labels.append(pos_labels)
+        self.pos_scores.append(pos_scores)
         self.filled += n_rows
 
     def finish(self, summary, n_samples=None):
@@ -259,6 +289,12 @@ class SparseBuilder:
             pos,
         )
         return summary
+
+
+def _stored_rows(Y, start, size):
+    """Rows of CSR matrix ``Y``'s stored entries ``start:start + size``."""
+    stop = min(start + size, Y.indptr[-1])
+    return np.searchsorted(Y.indptr, np.arange(start, stop), side="right") - 1
 
 
 def _entries(S, rows, labels):
@@ -296,7 +332,7 @@ def _sort_by_label(labels, scores):
     # the lower 32: one sort of 64-bit keys, then the bits back. Packed and
     # unpacked in blocks.
     top, sign = np.uint32(0xFFFFFFFF), np.uint32(1 << 31)
-    keys = np.empty(sum(p.size for p in scores), dtype=np.uint64)
+    keys = scratch(sum(p.size for p in scores), np.uint64)
     block = 2**18
     labels.reverse()
     scores.reverse()

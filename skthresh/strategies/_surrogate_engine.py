@@ -11,6 +11,7 @@ import numpy as np
 
 from skthresh._cuts import search_segments
 from skthresh._summary import ScoreSummary
+from skthresh._summary_build import scratch
 from skthresh._torch import as_tensor
 
 
@@ -171,7 +172,7 @@ def _packed_keys(values, lengths, block=2**18):
     -------
     keys : ndarray of int64 of shape (values.size,)
     """
-    keys = np.empty(values.size, dtype=np.int64)
+    keys = scratch(values.size, np.int64)
     ends = np.cumsum(lengths)
     for a in range(0, values.size, block):
         b = min(a + block, values.size)
@@ -187,8 +188,8 @@ def _compact_counts(counts):
     """Integer counts as int32 where they fit (gathered, then widened)."""
     counts = np.asarray(counts)
     if counts.dtype.kind in "iu" and int(counts.max(initial=0)) < 2**31:
-        return counts.astype(np.int32)
-    return counts.astype(np.float64)
+        return counts.astype(np.int32, copy=False)
+    return counts.astype(np.float64, copy=False)
 
 
 def _torch():
@@ -575,10 +576,14 @@ class RaggedCountGrid:
             last[:, :-1] = first[:, 1:]
             le, lt = _compact_counts(le[last]), _compact_counts(lt[first])
             parts.append([points[first], le, lt, first.sum(1)])
-        # Joined one field at a time, each field's parts freed once joined.
+        # Joined one field at a time, each field's parts freed once joined,
+        # into memory of its own (see ``scratch``).
         fields = []
         for field in range(4):
-            fields.append(np.concatenate([part[field] for part in parts]))
+            pieces = [part[field] for part in parts]
+            joined = scratch(sum(p.size for p in pieces), pieces[0].dtype)
+            fields.append(np.concatenate(pieces, out=joined))
+            del pieces
             for part in parts:
                 part[field] = None
         points, le, lt, lengths = fields
