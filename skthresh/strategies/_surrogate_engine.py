@@ -222,12 +222,10 @@ class SortedProblem:
         grid = RaggedCountGrid if self.ragged else CountGrid
         n_labels = summary.n_labels
         self.n = summary.n_samples
-        pos_label = torch.repeat_interleave(
-            torch.arange(n_labels, device=device),
-            torch.as_tensor(summary.pos, device=device),
-        )
-        pos_values = as_tensor(summary.pos_values, dtype=torch.float32, device=device)
-        self.pos_keys = _ordered_keys(pos_values, pos_label)
+        # The keys of _ordered_keys, built in numpy blocks (no temporaries
+        # of the size of the positives).
+        pos_keys = _packed_keys(summary.pos_values, summary.pos)
+        self.pos_keys = torch.from_numpy(pos_keys).to(device)
         self.pos_start = torch.as_tensor(summary.pos_start[:-1], device=device)
         self.label_ids = torch.arange(n_labels, device=device)[:, None]
         self.step_work = n_labels * _EDGES.size
