@@ -9,7 +9,7 @@ from joblib import cpu_count
 
 from skthresh._cuts import midpoint
 from skthresh._summary import ScoreSummary
-from skthresh._summary_build import transpose_into
+from skthresh._summary_build import scratch, transpose_into
 from skthresh._validation import check_thresholds, listed
 from skthresh.metrics._fbeta import _multilabel_counts
 from skthresh.strategies._shared import shared_threshold
@@ -140,7 +140,8 @@ def _rate_thresholds_of_arrays(Y, S):
 
     def order_statistics(j0):
         j1 = min(j0 + width, n_labels)
-        block = np.empty((j1 - j0, n), dtype=S.dtype)
+        # Its own memory, unmapped once done (threads' heaps keep theirs).
+        block = scratch((j1 - j0) * n, S.dtype).reshape(j1 - j0, n)
         transpose_into(S[:, j0:j1], block, 0)
         for r, column in enumerate(block):
             j = j0 + r

@@ -279,12 +279,14 @@ class SortedProblem:
         pp, tp = pp[:, 0].requires_grad_(), tp[:, 0].requires_grad_()
         value = metric.from_counts(tp, pp, self.pos, where=torch.where)
         value.backward()
+        if self.ragged:
+            d_theta, d_slope = self._ragged_grads(theta, slope, tp.grad, pp.grad)
+            f32 = torch.float32
+            return float(value.detach()), d_theta.to(f32), d_slope.to(f32)
         # Counts of all and of positive scores in each bin around theta, from
         # the compact count grids: a cost per step independent of n_samples.
         edges = (theta[:, None] + self.u[None, :] / slope[:, None]).contiguous()
         keys = None
-        if self.ragged:
-            keys = _ordered_keys(edges, self.label_ids.expand_as(edges))
         all_le = self.grid_all.count_le(edges, keys)
         pos_le = self.grid_pos.count_le(edges, keys)
         all_bin = all_le[:, 1:] - all_le[:, :-1]
@@ -296,6 +298,33 @@ class SortedProblem:
         d_slope = (a * (pos_bin @ self.kx) + b * (all_bin @ self.kx)) / slope64
         f32 = torch.float32
         return float(value.detach()), d_theta.to(f32), d_slope.to(f32)
+
+    def _ragged_grads(self, theta, slope, a, b):
+        """The gradients of :meth:`value_and_grad` from ragged count grids.
+
+        The same arithmetic, a block of labels at a time: the bins of a
+        step are a dozen temporaries of ``n_labels x 47`` float64 values,
+        which at tens of thousands of labels outweigh the summary of
+        top-k scores.
+        """
+        torch = self.torch
+        f64 = torch.float64
+        d_theta = torch.empty(theta.shape[0], dtype=f64, device=theta.device)
+        d_slope = torch.empty_like(d_theta)
+        step = RaggedCountGrid.block
+        for j0 in range(0, theta.shape[0], step):
+            j = slice(j0, j0 + step)
+            edges = (theta[j, None] + self.u[None, :] / slope[j, None]).contiguous()
+            keys = _ordered_keys(edges, self.label_ids[j].expand_as(edges))
+            all_le = self.grid_all.rows_count_le(edges, keys, j)
+            pos_le = self.grid_pos.rows_count_le(edges, keys, j)
+            all_bin = all_le[:, 1:] - all_le[:, :-1]
+            pos_bin = pos_le[:, 1:] - pos_le[:, :-1]
+            d_theta[j] = -(a[j] * (pos_bin @ self.k) + b[j] * (all_bin @ self.k))
+            d_slope[j] = (a[j] * (pos_bin @ self.kx) + b[j] * (all_bin @ self.kx)) / (
+                slope[j].to(f64)
+            )
+        return d_theta, d_slope
 
     def to_original(self, theta):
         """Thresholds in score units giving the same decisions as ``theta``.
@@ -588,7 +617,7 @@ class RaggedCountGrid:
         return cls(points, le, lt, lengths.astype(np.int64), device)
 
     # Labels per block of count_le.
-    block = 2048
+    block = 1024
 
     def label_points(self, j):
         """The grid points of label ``j``, distinct and increasing, as numpy."""
@@ -619,6 +648,10 @@ class RaggedCountGrid:
                 q[a:b], keys[a:b], self.start[a:b], self.last[a:b]
             )
         return out
+
+    def rows_count_le(self, q, keys, rows):
+        """:meth:`count_le` of the labels ``rows`` (a slice) only."""
+        return self._count_le(q, keys, self.start[rows], self.last[rows])
 
     def _count_le(self, q, keys, start, last):
         torch = _torch()
