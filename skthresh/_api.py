@@ -124,7 +124,8 @@ def learn_thresholds(
     if isinstance(scores, TopKScores):
         if isinstance(Y_true, list | tuple):
             Y_true = label_lists_to_csr(Y_true, *scores.shape, name="Y_true")
-        scores = scores.to_csr()
+        if sample_weight is not None or not _counts_suffice(strategy, metric):
+            scores = scores.to_csr()
     if sample_weight is not None:
         return strategy.optimize(
             Y_true,
@@ -149,7 +150,7 @@ def learn_thresholds(
 def _streamed(Y, scores):
     """Whether the inputs are better read chunk by chunk than loaded whole."""
     return any(
-        is_dask(a) or isinstance(a, np.memmap) or hasattr(a, "tocsr")
+        is_dask(a) or isinstance(a, np.memmap | TopKScores) or hasattr(a, "tocsr")
         for a in (Y, scores)
     ) and not is_tensor(scores)
 

@@ -12,6 +12,7 @@ from skthresh._summary_build import (
     Progress,
     SparseBuilder,
     check_sparse_chunk,
+    check_sparse_indicator,
     is_sparse,
     set_dense,
     set_ragged,
@@ -159,7 +160,11 @@ class ScoreSummary:
         if _is_top_k(scores):
             if isinstance(Y, list | tuple):
                 Y = label_lists_to_csr(Y, *scores.shape)
-            scores = scores.to_csr()
+            shape_y = _shape_of(Y, "Y")
+            if shape_y != scores.shape:
+                raise_shape_mismatch(shape_y, scores.shape)
+            # One chunk: the entries are read from the two arrays directly.
+            return cls.from_chunks([(Y, scores)], verbose=verbose, _whole=True)
         if hasattr(scores, "tocsr"):
             scores = scores.tocsr()
         if hasattr(Y, "tocsr"):
@@ -222,7 +227,23 @@ class ScoreSummary:
             # Rows in messages count from the first chunk's first row.
             first = 0 if builder is None else builder.filled
             of = "" if _whole else f" of chunk {i}"
-            if _is_top_k(S_chunk):
+            top_k = _is_top_k(S_chunk)
+            if top_k and (builder is None or builder.sparse):
+                # Summarized from its (n, k) arrays, never as a CSR matrix.
+                Y_chunk = check_sparse_indicator(Y_chunk, name=f"Y{of}")
+                if Y_chunk.shape != S_chunk.shape:
+                    raise_shape_mismatch(
+                        Y_chunk.shape,
+                        S_chunk.shape,
+                        f" in chunk {i}",
+                        names=(f"Y{of}", f"scores{of}"),
+                    )
+                if builder is None:
+                    builder = SparseBuilder(S_chunk.n_labels, S_chunk.scores.dtype)
+                builder.add_top_k(Y_chunk, S_chunk.indices, S_chunk.scores, index=i)
+                progress.chunk(i, builder.filled)
+                continue
+            if top_k:
                 S_chunk = S_chunk.to_csr()
             sparse = is_sparse(S_chunk) if builder is None else builder.sparse
             if sparse:

@@ -1,5 +1,6 @@
 """Building a ScoreSummary: dense rows sorted in place, sparse stored entries."""
 
+import mmap
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,6 +12,22 @@ from skthresh._validation import check_indicator, check_scores, raise_shape_mism
 
 # Rows of scores copied at once while a summary is built, in bytes.
 CHUNK_BYTES = 64 * 2**20
+
+
+def scratch(size, dtype):
+    """An uninitialized array in memory of its own, returned when it is freed.
+
+    For the large temporaries of a build: from ``np.empty`` the C allocator
+    may place them on its heap, which keeps the memory resident once they
+    are freed (until the top of the heap is free), so that they add to the
+    peak of whatever follows. An anonymous memory map is unmapped when the
+    array goes.
+    """
+    dtype = np.dtype(dtype)
+    nbytes = int(size) * dtype.itemsize
+    if nbytes < 2**20:
+        return np.empty(size, dtype=dtype)
+    return np.frombuffer(mmap.mmap(-1, nbytes), dtype=dtype)
 
 
 class Progress:
@@ -87,10 +104,10 @@ class DenseBuilder:
                 raise ValueError(
                     f"The chunks hold more than n_samples={self.n_samples} rows."
                 )
-            _transpose_into(S, self.values, self.filled)
+            transpose_into(S, self.values, self.filled)
         else:
             part = np.empty(S.shape[::-1], dtype=self.dtype)
-            _transpose_into(S, part, 0)
+            transpose_into(S, part, 0)
             self.parts.append(part)
         rows, labels = np.nonzero(np.asarray(Y, dtype=bool))
         self.pos_labels.append(labels.astype(np.int32))
@@ -139,7 +156,7 @@ class DenseBuilder:
         return summary
 
 
-def _transpose_into(S, out, first):
+def transpose_into(S, out, first):
     """``out[:, first:first + len(S)] = S.T``, tile by tile.
 
     A transposed copy in one go reads or writes with a stride of a whole
@@ -191,18 +208,71 @@ class SparseBuilder:
         self.pos_scores.append(_entries(S, rows, labels).astype(self.dtype))
         self.filled += S.shape[0]
 
+    def add_top_k(self, Y, indices, scores, index=0):
+        """Add a chunk of top-k rows: ``indices`` and ``scores`` of shape (n, k).
+
+        The stored entries are taken from the two arrays as they are, a
+        block of rows at a time: no CSR matrix is built, so the only copy
+        of the entries is the one the summary sorts.
+        """
+        if Y.shape[1] != self.n_labels:
+            raise ValueError(
+                f"Every chunk must have the same number of labels; chunk {index} "
+                f"has {Y.shape[1]}, the first had {self.n_labels}."
+            )
+        n_rows, k = indices.shape
+        wider = np.promote_types(scores.dtype, self.dtype)
+        if wider != self.dtype:
+            self.dtype = wider
+            self.scores = [p.astype(wider) for p in self.scores]
+            self.pos_scores = [p.astype(wider) for p in self.pos_scores]
+        # Blocks of about 2**18 entries bound the temporaries. The chunk's
+        # entries and positives are counted first and written into one
+        # array each: a part per block would leave the allocator's heap
+        # holed once freed, resident memory that later arrays do not reuse.
+        step = max(1, 2**18 // max(1, k))
+        blocks = range(0, n_rows, step)
+        n_used = sum(int((indices[a : a + step] != -1).sum()) for a in blocks)
+        labels_out = scratch(n_used, np.int32)
+        scores_out = scratch(n_used, self.dtype)
+        # Y is canonical (from check_sparse_indicator): its stored entries
+        # are its positives, row after row.
+        pos_labels = Y.indices.astype(np.int32)
+        pos_scores = np.zeros(pos_labels.size, dtype=self.dtype)
+        filled = 0
+        for a in blocks:
+            block, values = indices[a : a + step], scores[a : a + step]
+            used = block != -1
+            size = int(used.sum())
+            labels_out[filled : filled + size] = block[used]
+            scores_out[filled : filled + size] = values[used]
+            filled += size
+        # Each positive's score: its label's place in its row, if any;
+        # ``step`` positives at a time, each compared with its row.
+        for c in range(0, pos_labels.size, step):
+            r, j = _stored_rows(Y, c, step), pos_labels[c : c + step]
+            hit = indices[r] == j[:, None]
+            found = hit.any(1)
+            at = hit.argmax(1)
+            pos_scores[c : c + step][found] = scores[r[found], at[found]]
+        self.labels.append(labels_out)
+        self.scores.append(scores_out)
+        self.pos_labels.append(pos_labels)
+        self.pos_scores.append(pos_scores)
+        self.filled += n_rows
+
     def finish(self, summary, n_samples=None):
         if n_samples is not None and self.filled != n_samples:
             raise ValueError(
                 f"The chunks hold {self.filled} rows; n_samples={n_samples}."
             )
-        labels = np.concatenate(self.labels)
-        self.labels = []
-        stored = np.bincount(labels, minlength=self.n_labels).astype(np.int64)
-        scores = np.concatenate(self.scores)
-        self.scores = []
+        stored = np.zeros(self.n_labels, dtype=np.int64)
+        for part in self.labels:
+            stored += np.bincount(part, minlength=self.n_labels)
+        # The parts are handed over: each is freed once packed for the sort.
+        labels, self.labels = self.labels, []
+        scores, self.scores = self.scores, []
         flat = _sort_by_label(labels, scores)
-        del labels, scores
         start = np.concatenate([[0], np.cumsum(stored)[:-1]]).astype(np.int64)
         pos_labels = np.concatenate(self.pos_labels)
         pos_scores = np.concatenate(self.pos_scores).astype(self.dtype, copy=False)
@@ -219,6 +289,12 @@ class SparseBuilder:
             pos,
         )
         return summary
+
+
+def _stored_rows(Y, start, size):
+    """Rows of CSR matrix ``Y``'s stored entries ``start:start + size``."""
+    stop = min(start + size, Y.indptr[-1])
+    return np.searchsorted(Y.indptr, np.arange(start, stop), side="right") - 1
 
 
 def _entries(S, rows, labels):
@@ -239,21 +315,37 @@ def _entries(S, rows, labels):
 
 
 def _sort_by_label(labels, scores):
-    """``scores`` sorted by label, then by score (one sort of packed keys)."""
-    if scores.dtype != np.float32:
-        return scores[np.lexsort((scores, labels))]
+    """Scores sorted by label, then by score (one sort of packed keys).
+
+    ``labels`` and ``scores`` are lists of parts (int32 labels, scores);
+    the lists are emptied as the parts are read, so that each part is
+    freed once packed: the peak is the keys and the sorted scores.
+    """
+    dtype = scores[0].dtype if scores else np.float32
+    if dtype != np.float32:
+        labels_all = np.concatenate(labels) if labels else np.zeros(0, np.int32)
+        labels.clear()
+        scores_all = np.concatenate(scores) if scores else np.zeros(0, dtype)
+        scores.clear()
+        return scores_all[np.lexsort((scores_all, labels_all))]
     # Label in the upper 32 bits, the score's bits ordered as the floats in
     # the lower 32: one sort of 64-bit keys, then the bits back. Packed and
-    # unpacked in blocks, so that the peak is the keys and the scores.
+    # unpacked in blocks.
     top, sign = np.uint32(0xFFFFFFFF), np.uint32(1 << 31)
-    keys = np.empty(scores.size, dtype=np.uint64)
-    block = 2**20
-    for a in range(0, scores.size, block):
-        bits = scores[a : a + block].view(np.uint32)
-        ordered = bits ^ np.where(bits >> np.uint32(31), top, sign)
-        keys[a : a + block] = labels[a : a + block].astype(np.uint64) << np.uint64(32)
-        keys[a : a + block] |= ordered
-    del labels, scores
+    keys = scratch(sum(p.size for p in scores), np.uint64)
+    block = 2**18
+    labels.reverse()
+    scores.reverse()
+    filled = 0
+    while scores:
+        part_labels, part_scores = labels.pop(), scores.pop()
+        for a in range(0, part_scores.size, block):
+            bits = part_scores[a : a + block].view(np.uint32)
+            out = keys[filled + a : filled + a + bits.size]
+            out[:] = part_labels[a : a + block].astype(np.uint64) << np.uint64(32)
+            out |= bits ^ np.where(bits >> np.uint32(31), top, sign)
+        filled += part_scores.size
+        del part_labels, part_scores
     keys.sort()
     flat = np.empty(keys.size, dtype=np.float32)
     out = flat.view(np.uint32)

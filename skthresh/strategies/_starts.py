@@ -1,11 +1,15 @@
 """Starting points shared by strategies: fixed, shared, proportional cuts, scales."""
 
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from numbers import Real
 
 import numpy as np
+from joblib import cpu_count
 
+from skthresh._cuts import midpoint
 from skthresh._summary import ScoreSummary
+from skthresh._summary_build import scratch, transpose_into
 from skthresh._validation import check_thresholds, listed
 from skthresh.metrics._fbeta import _multilabel_counts
 from skthresh.strategies._shared import shared_threshold
@@ -112,12 +116,57 @@ def rate_thresholds(Y, S):
     -------
     thresholds : ndarray of float64 of shape (n_labels,)
     """
+    if isinstance(S, np.ndarray) and isinstance(Y, np.ndarray) and S.ndim == 2:
+        return _rate_thresholds_of_arrays(Y, S)
     summary = S if isinstance(S, ScoreSummary) else ScoreSummary.from_arrays(Y, S)
     n_above = summary.pos
     if getattr(summary, "weighted", False):
         # Weighted samples: as much weight above the cut as positive weight.
         n_above = summary.weighted_rank_above(summary.pos_weight)
     return summary.cut_threshold(np.arange(summary.n_labels), n_above)
+
+
+def _rate_thresholds_of_arrays(Y, S):
+    """:func:`rate_thresholds` of a score matrix, without sorting it.
+
+    Each label needs two order statistics only: ``numpy.partition`` of its
+    scores (linear time), a block of labels copied at a time, gives the
+    same two scores as a summary's full sort, and the same thresholds as
+    ``ScoreSummary.cut_threshold``.
+    """
+    n, n_labels = S.shape
+    n_above = Y.sum(axis=0, dtype=np.int64)
+    rank_upper = np.clip(n - n_above, 0, n - 1)
+    rank_lower = np.clip(n - n_above - 1, 0, n - 1)
+    upper = np.empty(n_labels, dtype=S.dtype)
+    lower = np.empty(n_labels, dtype=S.dtype)
+    width = max(1, (32 * 2**20) // max(1, S.itemsize * n))
+
+    def order_statistics(j0):
+        j1 = min(j0 + width, n_labels)
+        # Its own memory, unmapped once done (threads' heaps keep theirs).
+        block = scratch((j1 - j0) * n, S.dtype).reshape(j1 - j0, n)
+        transpose_into(S[:, j0:j1], block, 0)
+        for r, column in enumerate(block):
+            j = j0 + r
+            column.partition(sorted({int(rank_lower[j]), int(rank_upper[j])}))
+            upper[j], lower[j] = column[rank_upper[j]], column[rank_lower[j]]
+
+    starts = range(0, n_labels, width)
+    # Blocks of labels in a few threads (numpy's partition releases the GIL).
+    n_threads = min(4, cpu_count(), len(starts))
+    if n_threads > 1:
+        with ThreadPoolExecutor(n_threads) as executor:
+            list(executor.map(order_statistics, starts))
+    else:
+        for j0 in starts:
+            order_statistics(j0)
+    upper, lower = upper.astype(np.float64), lower.astype(np.float64)
+    return np.where(
+        n_above == 0,
+        lower,
+        np.where(n_above >= n, np.nextafter(upper, -np.inf), midpoint(upper, lower)),
+    )
 
 
 def better_start(metric, Y, S, base, other):

@@ -11,6 +11,7 @@ import numpy as np
 
 from skthresh._cuts import search_segments
 from skthresh._summary import ScoreSummary
+from skthresh._summary_build import scratch
 from skthresh._torch import as_tensor
 
 
@@ -159,6 +160,38 @@ def _ordered_keys(values, labels):
     return (labels.to(torch.int64) << 32) | ordered
 
 
+def _packed_keys(values, lengths, block=2**18):
+    """:func:`_ordered_keys` of ragged rows, in numpy, a block at a time.
+
+    ``values`` holds label ``j``'s ``lengths[j]`` values after label
+    ``j - 1``'s. The same keys as ``_ordered_keys``, without its
+    temporaries of the size of ``values`` (about five int64 arrays): the
+    peak is the keys.
+
+    Returns
+    -------
+    keys : ndarray of int64 of shape (values.size,)
+    """
+    keys = scratch(values.size, np.int64)
+    ends = np.cumsum(lengths)
+    for a in range(0, values.size, block):
+        b = min(a + block, values.size)
+        labels = np.searchsorted(ends, np.arange(a, b), side="right")
+        bits = values[a:b].astype(np.float32) + np.float32(0.0)
+        bits = bits.view(np.int32).astype(np.int64)
+        ordered = np.where(bits < 0, -1 - bits, bits + 2**31)
+        keys[a:b] = (labels.astype(np.int64) << 32) | ordered
+    return keys
+
+
+def _compact_counts(counts):
+    """Integer counts as int32 where they fit (gathered, then widened)."""
+    counts = np.asarray(counts)
+    if counts.dtype.kind in "iu" and int(counts.max(initial=0)) < 2**31:
+        return counts.astype(np.int32, copy=False)
+    return counts.astype(np.float64, copy=False)
+
+
 def _torch():
     import torch
 
@@ -189,12 +222,10 @@ class SortedProblem:
         grid = RaggedCountGrid if self.ragged else CountGrid
         n_labels = summary.n_labels
         self.n = summary.n_samples
-        pos_label = torch.repeat_interleave(
-            torch.arange(n_labels, device=device),
-            torch.as_tensor(summary.pos, device=device),
-        )
-        pos_values = as_tensor(summary.pos_values, dtype=torch.float32, device=device)
-        self.pos_keys = _ordered_keys(pos_values, pos_label)
+        # The keys of _ordered_keys, built in numpy blocks (no temporaries
+        # of the size of the positives).
+        pos_keys = _packed_keys(summary.pos_values, summary.pos)
+        self.pos_keys = torch.from_numpy(pos_keys).to(device)
         self.pos_start = torch.as_tensor(summary.pos_start[:-1], device=device)
         self.label_ids = torch.arange(n_labels, device=device)[:, None]
         self.step_work = n_labels * _EDGES.size
@@ -282,12 +313,14 @@ class SortedProblem:
         pp, tp = pp[:, 0].requires_grad_(), tp[:, 0].requires_grad_()
         value = metric.from_counts(tp, pp, self.pos, where=torch.where)
         value.backward()
+        if self.ragged:
+            d_theta, d_slope = self._ragged_grads(theta, slope, tp.grad, pp.grad)
+            f32 = torch.float32
+            return float(value.detach()), d_theta.to(f32), d_slope.to(f32)
         # Counts of all and of positive scores in each bin around theta, from
         # the compact count grids: a cost per step independent of n_samples.
         edges = (theta[:, None] + self.u[None, :] / slope[:, None]).contiguous()
         keys = None
-        if self.ragged:
-            keys = _ordered_keys(edges, self.label_ids.expand_as(edges))
         all_le = self.grid_all.count_le(edges, keys)
         pos_le = self.grid_pos.count_le(edges, keys)
         all_bin = all_le[:, 1:] - all_le[:, :-1]
@@ -299,6 +332,33 @@ class SortedProblem:
         d_slope = (a * (pos_bin @ self.kx) + b * (all_bin @ self.kx)) / slope64
         f32 = torch.float32
         return float(value.detach()), d_theta.to(f32), d_slope.to(f32)
+
+    def _ragged_grads(self, theta, slope, a, b):
+        """The gradients of :meth:`value_and_grad` from ragged count grids.
+
+        The same arithmetic, a block of labels at a time: the bins of a
+        step are a dozen temporaries of ``n_labels x 47`` float64 values,
+        which at tens of thousands of labels outweigh the summary of
+        top-k scores.
+        """
+        torch = self.torch
+        f64 = torch.float64
+        d_theta = torch.empty(theta.shape[0], dtype=f64, device=theta.device)
+        d_slope = torch.empty_like(d_theta)
+        step = RaggedCountGrid.block
+        for j0 in range(0, theta.shape[0], step):
+            j = slice(j0, j0 + step)
+            edges = (theta[j, None] + self.u[None, :] / slope[j, None]).contiguous()
+            keys = _ordered_keys(edges, self.label_ids[j].expand_as(edges))
+            all_le = self.grid_all.rows_count_le(edges, keys, j)
+            pos_le = self.grid_pos.rows_count_le(edges, keys, j)
+            all_bin = all_le[:, 1:] - all_le[:, :-1]
+            pos_bin = pos_le[:, 1:] - pos_le[:, :-1]
+            d_theta[j] = -(a[j] * (pos_bin @ self.k) + b[j] * (all_bin @ self.k))
+            d_slope[j] = (a[j] * (pos_bin @ self.kx) + b[j] * (all_bin @ self.kx)) / (
+                slope[j].to(f64)
+            )
+        return d_theta, d_slope
 
     def to_original(self, theta):
         """Thresholds in score units giving the same decisions as ``theta``.
@@ -341,23 +401,25 @@ class _ExactRows:
     A summary of full rows is searched row by row in place (no copy for
     float32 scores); one of sparse scores, in sorted 64-bit keys of its
     stored scores (label, then score), its implicit zeros added by count.
+    On the CPU, sparse float32 scores are searched in the summary itself
+    (a binary search per label, vectorized over the labels): the same
+    counts without the keys, 8 bytes per stored score.
     """
 
     def __init__(self, summary, device):
         torch = _torch()
         self.torch = torch
         self.keys = None
+        self.summary = None
         if not summary.is_sparse:
             # Zero-copy on the CPU for float32 scores.
             self.values = as_tensor(summary.values, dtype=torch.float32, device=device)
             return
+        if torch.device(device).type == "cpu" and summary.dtype == np.float32:
+            self.summary = summary
+            return
         flat, lengths = summary.stored()
-        labels = torch.repeat_interleave(
-            torch.arange(summary.n_labels, device=device),
-            torch.as_tensor(lengths, device=device),
-        )
-        values = as_tensor(flat, dtype=torch.float32, device=device)
-        self.keys = _ordered_keys(values, labels)
+        self.keys = torch.from_numpy(_packed_keys(flat, lengths)).to(device)
         start = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         self.start = torch.as_tensor(start, device=device)[:, None]
         self.zeros = torch.as_tensor(summary._zeros, device=device)[:, None]
@@ -365,6 +427,11 @@ class _ExactRows:
 
     def count_le(self, q):
         """Scores at or below each point of ``q`` (float32, (n_labels, k))."""
+        if self.summary is not None:
+            # float32 comparisons, as the keys make them (-0.0 equals 0.0).
+            labels = np.arange(q.shape[0])[:, None]
+            le = self.summary.rank_of(labels, q.detach().cpu().numpy())
+            return self.torch.from_numpy(le)
         if self.keys is None:
             return self.torch.searchsorted(self.values, q, right=True)
         keys = _ordered_keys(q, self.label_ids.expand_as(q))
@@ -486,14 +553,14 @@ class RaggedCountGrid:
 
     def __init__(self, points, le, lt, lengths, device):
         torch = _torch()
+        # Memory of the distinct points, which can be many (about 20 bytes
+        # each): counts as int32 where they fit, widened when gathered,
+        # and the search keys built in blocks.
         self.points = torch.as_tensor(points, device=device)
-        self.le = torch.as_tensor(le, dtype=torch.float64, device=device)
-        self.lt = torch.as_tensor(lt, dtype=torch.float64, device=device)
+        self.le = torch.as_tensor(_compact_counts(le), device=device)
+        self.lt = torch.as_tensor(_compact_counts(lt), device=device)
         n_labels = lengths.size
-        labels = torch.repeat_interleave(
-            torch.arange(n_labels, device=device), torch.as_tensor(lengths)
-        )
-        self.keys = _ordered_keys(self.points, labels)
+        self.keys = torch.from_numpy(_packed_keys(points, lengths)).to(device)
         start = np.concatenate([[0], np.cumsum(lengths)[:-1]])
         self.start = torch.as_tensor(start, device=device)[:, None]
         self.last = torch.as_tensor(lengths - 1, device=device)[:, None]
@@ -568,12 +635,23 @@ class RaggedCountGrid:
             first[:, 1:] = points[:, 1:] != points[:, :-1]
             last = np.ones(points.shape, dtype=bool)
             last[:, :-1] = first[:, 1:]
-            parts.append((points[first], le[last], lt[first], first.sum(1)))
-        points, le, lt, lengths = (np.concatenate(p) for p in zip(*parts, strict=True))
+            le, lt = _compact_counts(le[last]), _compact_counts(lt[first])
+            parts.append([points[first], le, lt, first.sum(1)])
+        # Joined one field at a time, each field's parts freed once joined,
+        # into memory of its own (see ``scratch``).
+        fields = []
+        for field in range(4):
+            pieces = [part[field] for part in parts]
+            joined = scratch(sum(p.size for p in pieces), pieces[0].dtype)
+            fields.append(np.concatenate(pieces, out=joined))
+            del pieces
+            for part in parts:
+                part[field] = None
+        points, le, lt, lengths = fields
         return cls(points, le, lt, lengths.astype(np.int64), device)
 
     # Labels per block of count_le.
-    block = 2048
+    block = 1024
 
     def label_points(self, j):
         """The grid points of label ``j``, distinct and increasing, as numpy."""
@@ -605,20 +683,23 @@ class RaggedCountGrid:
             )
         return out
 
+    def rows_count_le(self, q, keys, rows):
+        """:meth:`count_le` of the labels ``rows`` (a slice) only."""
+        return self._count_le(q, keys, self.start[rows], self.last[rows])
+
     def _count_le(self, q, keys, start, last):
         torch = _torch()
         i = torch.searchsorted(self.keys, keys, right=True) - start  # points <= q
         lo = (i - 1).clamp(min=0) + start
         hi = torch.minimum(i, last) + start
         p_lo, p_hi = self.points[lo], self.points[hi]
-        c_lo, c_hi = self.le[lo], self.lt[hi]
-        width = (p_hi - p_lo).to(torch.float64)
-        frac = torch.where(
-            width > 0, (q - p_lo).to(torch.float64) / width.clamp(min=1e-300), 0.0
-        )
+        f64 = torch.float64
+        c_lo, c_hi = self.le[lo].to(f64), self.lt[hi].to(f64)
+        width = (p_hi - p_lo).to(f64)
+        frac = torch.where(width > 0, (q - p_lo).to(f64) / width.clamp(min=1e-300), 0.0)
         inside = c_lo + (c_hi - c_lo) * frac.clamp(0.0, 1.0)
         below = torch.zeros_like(inside)
-        above = self.le[start + last].expand_as(inside)
+        above = self.le[start + last].to(f64).expand_as(inside)
         return torch.where(i == 0, below, torch.where(i > last, above, inside))
 
 

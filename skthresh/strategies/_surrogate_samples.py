@@ -102,8 +102,12 @@ class SampleProblem:
         else:
             lo, hi = torch.quantile(S, q, dim=0)
             spread = hi - lo
-        full = self.S.max(0).values - self.S.min(0).values
-        spread = torch.where(spread > 0, spread, full)
+        # The full range, only for the labels whose quantiles coincide: a
+        # pass over their columns, not over the matrix.
+        flat = torch.nonzero(~(spread > 0)).ravel()
+        if flat.numel():
+            columns = self.S[:, flat]
+            spread[flat] = columns.max(0).values - columns.min(0).values
         return torch.where(spread > 0, spread, fallback).float()
 
     def value_and_grad(self, theta, slope, metric):
