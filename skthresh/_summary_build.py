@@ -137,23 +137,32 @@ class DenseBuilder:
         # threads (numpy's sort releases the GIL).
         block = max(1, (CHUNK_BYTES // 8) // max(1, values.shape[1] * values.itemsize))
         starts = range(0, values.shape[0], block)
-        n_threads = min(4, cpu_count(), len(starts))
 
         def sort(start):
             values[start : start + block].sort(axis=1)
 
-        if n_threads > 1:
-            with ThreadPoolExecutor(n_threads) as executor:
-                list(executor.map(sort, starts))
-        else:
-            for start in starts:
-                sort(start)
+        in_threads(sort, starts)
         labels = np.concatenate(self.pos_labels)
         scores = np.concatenate(self.pos_scores).astype(self.dtype, copy=False)
         order = np.lexsort((scores, labels))
         pos = np.bincount(labels, minlength=self.n_labels).astype(np.int64)
         set_dense(summary, values, scores[order], pos)
         return summary
+
+
+def in_threads(work, starts):
+    """``work(start)`` for every start, in up to four threads.
+
+    For numpy work that releases the GIL (sorts, partitions), a block of
+    labels per call; one thread where there is one block or one CPU.
+    """
+    n_threads = min(4, cpu_count(), len(starts))
+    if n_threads > 1:
+        with ThreadPoolExecutor(n_threads) as executor:
+            list(executor.map(work, starts))
+    else:
+        for start in starts:
+            work(start)
 
 
 def transpose_into(S, out, first):

@@ -1,15 +1,13 @@
 """Starting points shared by strategies: fixed, shared, proportional cuts, scales."""
 
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 from numbers import Real
 
 import numpy as np
-from joblib import cpu_count
 
 from skthresh._cuts import midpoint
 from skthresh._summary import ScoreSummary
-from skthresh._summary_build import scratch, transpose_into
+from skthresh._summary_build import in_threads, scratch, transpose_into
 from skthresh._validation import check_thresholds, listed
 from skthresh.metrics._fbeta import _multilabel_counts
 from skthresh.strategies._shared import shared_threshold
@@ -152,15 +150,8 @@ def _rate_thresholds_of_arrays(Y, S):
             column.partition(sorted({int(rank_lower[j]), int(rank_upper[j])}))
             upper[j], lower[j] = column[rank_upper[j]], column[rank_lower[j]]
 
-    starts = range(0, n_labels, width)
     # Blocks of labels in a few threads (numpy's partition releases the GIL).
-    n_threads = min(4, cpu_count(), len(starts))
-    if n_threads > 1:
-        with ThreadPoolExecutor(n_threads) as executor:
-            list(executor.map(order_statistics, starts))
-    else:
-        for j0 in starts:
-            order_statistics(j0)
+    in_threads(order_statistics, range(0, n_labels, width))
     upper, lower = upper.astype(np.float64), lower.astype(np.float64)
     return np.where(
         n_above == 0,
