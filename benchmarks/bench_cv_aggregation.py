@@ -89,7 +89,7 @@ def _base():
 
 
 def binary_problems(tiny=False):
-    """``{name: (X, y)}``: the four binary problems."""
+    """``{name: (X, y)}``: the four binary problems (two, and smaller, if tiny)."""
     X_bc, y_bc = load_breast_cancer(return_X_y=True)
     X_mc, y_mc = make_classification(
         n_samples=600 if tiny else 2000,
@@ -101,6 +101,11 @@ def binary_problems(tiny=False):
     )
     X_y, Y_y = load_yeast(return_X_y=True)
     Y_y = np.asarray(Y_y)
+    if tiny:
+        return {
+            f"make_classification ({100 * y_mc.mean():.1f} % pos.)": (X_mc, y_mc),
+            "yeast label 9": (X_y[:800], Y_y[:800, 9]),
+        }
     return {
         "breast cancer": (X_bc, y_bc),
         f"make_classification ({100 * y_mc.mean():.1f} % pos.)": (X_mc, y_mc),

@@ -167,7 +167,7 @@ def test_bench_cv_aggregation_tiny(capsys):
         "cv=5, smoothed",
         "held out 30 %, stratified",
     }
-    assert len(rows) == 4 * 5 and all(0 < float(row[2]) <= 100 for row in rows)
+    assert len(rows) == 2 * 5 and all(0 < float(row[2]) <= 100 for row in rows)
 
 
 def test_bench_sample_weight_tiny(capsys):
