@@ -27,8 +27,10 @@ def best_samples_cut(blocks, metric, offsets=None):
     candidates are the distinct positive scores. For each block of rows,
     each row's scores are sorted once (its running true and predicted
     positive counts give the change of the sample's F as each score
-    enters), then the block's scores are sorted together and the changes
-    summed above every candidate: ``O(n_samples * n_labels * log)`` time,
+    enters), then the block's scores are sorted together and their changes
+    summed between consecutive candidates; the sums above every candidate
+    are one cumulative sum at the end. ``O(n_samples * n_labels * log)``
+    time (a block's work does not grow with the other blocks' candidates),
     memory of one block besides the candidates, and three reads of the
     rows (the candidates; the changes; the score just below the best).
 
@@ -63,26 +65,45 @@ def best_samples_cut(blocks, metric, offsets=None):
         offsets = (zeros, zeros, zeros)
     tp0, pp0, pos0 = offsets
     start = 0
-    totals = np.zeros(levels.size)
     first = 0.0  # the summed F of the samples when nothing is positive
+    # The changes of the entries between two consecutive candidates, summed:
+    # a block adds to the candidates its entries reach only, so the sweep
+    # costs the same per row however many candidates the other rows bring.
+    between = np.zeros(levels.size + 1)
+    ranks = {}  # the candidates' sort keys, per dtype of the blocks
     # Blocks in up to four threads (numpy releases the GIL), a few in flight.
     n_threads = min(4, cpu_count())
     pending = deque()
+
+    def collect(future):
+        reached, sums = future.result()
+        between[reached] += sums
+
     with ThreadPoolExecutor(n_threads) as executor:
         for Y, S in blocks():
             rows = slice(start, start + S.shape[0])
             pos = Y.sum(axis=1, dtype=np.int64) + pos0[rows]
             first += float(f(tp0[rows], pp0[rows], pos).sum())
+            if S.dtype not in ranks:
+                ranks[S.dtype] = _rank_of(levels, S.dtype)
             pending.append(
                 executor.submit(
-                    _block_changes, Y, S, levels, f, tp0[rows], pp0[rows], pos
+                    _block_changes,
+                    Y,
+                    S,
+                    ranks[S.dtype],
+                    f,
+                    tp0[rows],
+                    pp0[rows],
+                    pos,
                 )
             )
             if len(pending) > n_threads:
-                totals += pending.popleft().result()
+                collect(pending.popleft())
             start = rows.stop
         while pending:
-            totals += pending.popleft().result()
+            collect(pending.popleft())
+    totals = np.cumsum(between[:-1])
     values = np.concatenate([[first], first + totals]) / n
     top_value = values.max()
     best = int(np.argmax(values >= top_value - 1e-12 * max(1.0, abs(top_value))))
@@ -99,8 +120,18 @@ def best_samples_cut(blocks, metric, offsets=None):
     return np.float64(threshold), float(values[best])
 
 
-def _block_changes(Y, S, levels, f, tp0, pp0, pos):
-    """Summed change of the samples' F after each candidate, for one block."""
+def _block_changes(Y, S, level_ranks, f, tp0, pp0, pos):
+    """Summed change of the samples' F between consecutive candidates, for one block.
+
+    Returns
+    -------
+    reached : ndarray of intp
+        Increasing indices ``c`` of the candidates (``level_ranks.size``
+        for the scores below the lowest one): the block's entries that
+        enter from candidate ``c`` on, and not before.
+    sums : ndarray of float64
+        The summed change of those entries, for each index of ``reached``.
+    """
     b, n_labels = S.shape
     # Each row by decreasing score: its running counts as scores enter.
     keys, ranks = _sorted_rows(S)
@@ -111,12 +142,13 @@ def _block_changes(Y, S, levels, f, tp0, pp0, pos):
     pp = np.arange(n_labels + 1, dtype=np.int64)[None, :] + pp0[:, None]
     change = np.diff(f(tp, pp, pos[:, None]), axis=1)
     del tp, pp, keys
-    # All the block's scores by decreasing score: the changes above each
-    # candidate are a cumulative sum read where the candidate falls.
+    # All the block's scores by decreasing score: the first candidate at
+    # or below each score (both increasing), then one sum per run of equal
+    # candidates.
     order, flat = _sorted_flat(ranks.ravel())
-    running = np.cumsum(change.ravel()[order])
-    at = np.searchsorted(flat, _rank_of(levels, S.dtype), side="right")
-    return np.where(at > 0, running[np.maximum(at - 1, 0)], 0.0)
+    reached = np.searchsorted(level_ranks, flat, side="left")
+    starts = np.flatnonzero(np.concatenate([[True], reached[1:] != reached[:-1]]))
+    return reached[starts], np.add.reduceat(change.ravel()[order], starts)
 
 
 def _rank_of(values, dtype):
