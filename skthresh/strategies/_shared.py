@@ -7,7 +7,11 @@ from skthresh._summary import ScoreSummary
 from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
 from skthresh.strategies._held import plain_metric
 from skthresh.strategies._shared_micro import best_micro_cut
-from skthresh.strategies._shared_samples import best_samples_cut, block_rows
+from skthresh.strategies._shared_samples import (
+    best_samples_cut,
+    block_rows,
+    samples_cut_bound,
+)
 
 
 def shared_threshold(Y, S, metric):
@@ -90,13 +94,32 @@ def _best_samples_cut(Y, S, metric):
     See :func:`~skthresh.strategies._shared_samples.best_samples_cut`.
     """
     plain, offsets = plain_metric(metric)
+    return best_samples_cut(_row_blocks(Y, S), plain, offsets)
+
+
+def shared_samples_bound(Y, S, metric):
+    """An upper bound on the best shared threshold's samples average.
+
+    A few passes over the scores instead of the exact sweep's dozens; see
+    :func:`~skthresh.strategies._shared_samples.samples_cut_bound`.
+
+    Returns
+    -------
+    bound : float
+    """
+    plain, offsets = plain_metric(metric)
+    return samples_cut_bound(_row_blocks(Y, S), plain, offsets)
+
+
+def _row_blocks(Y, S):
+    """``blocks()`` of the samples sweeps: consecutive rows of both matrices."""
     rows = block_rows(S.shape[1])
 
     def blocks():
         for start in range(0, S.shape[0], rows):
             yield Y[start : start + rows], S[start : start + rows]
 
-    return best_samples_cut(blocks, plain, offsets)
+    return blocks
 
 
 def shared_threshold_curve(Y, S, metric):

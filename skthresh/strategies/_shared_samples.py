@@ -179,3 +179,83 @@ def _sorted_flat(ranks):
         return (keys & np.uint64(2**32 - 1)).astype(np.intp), key_levels(keys)
     order = np.argsort(ranks, kind="stable")
     return order, ranks[order]
+
+
+def samples_cut_bound(blocks, metric, offsets=None, n_bins=256):
+    """An upper bound on the best shared threshold's samples-averaged F-beta.
+
+    A few passes, against the exact sweep's dozens: a caller that already
+    holds thresholds scoring above the bound knows that no shared threshold
+    beats them, without :func:`best_samples_cut`.
+
+    The scores are put in ``n_bins`` bins of equal width between the lowest
+    and the highest positive score (those below and above in the first and
+    last), with a bin number that never decreases as the score grows. For
+    any threshold, the scores above it are then all those of the bins above
+    some bin ``k``, and some of bin ``k``: each sample has at most the true
+    positives of bins ``k`` and above, and at least the predicted positives
+    of the bins above ``k``. Its F with at most those true positives and at
+    least those predicted positives (never fewer predicted than true) is
+    bounded by the F of those two counts, as F grows with the true
+    positives and falls with the predicted ones. The bound is the largest
+    over ``k`` of the mean of these per-sample bounds.
+
+    Parameters
+    ----------
+    blocks : callable
+        ``blocks()`` yields ``(Y, S)`` blocks of consecutive rows.
+    metric : FBeta
+        A samples average without held labels.
+    offsets : tuple of three ndarray of int64 of shape (n_samples,) or None
+        As for :func:`best_samples_cut`.
+    n_bins : int, default=256
+
+    Returns
+    -------
+    bound : float
+        At least the metric of every shared threshold (NaN only if the
+        metric's values are).
+    """
+    low, high, n, dtype = np.inf, -np.inf, 0, None
+    for Y, S in blocks():
+        positive = S[Y]
+        if positive.size:
+            low = min(low, float(positive.min()))
+            high = max(high, float(positive.max()))
+        n += S.shape[0]
+        dtype = S.dtype if dtype is None else dtype
+    if low == np.inf:  # no positive: every sample's F is its empty value
+        low = high = 0.0
+    # Bins in the first block's float type: rounding never makes a higher
+    # score's bin lower, which is all the bound needs.
+    low = np.asarray(low, dtype=dtype)
+    scale = np.asarray(n_bins / (high - low) if high > low else 0.0, dtype=dtype)
+    if not np.isfinite(scale):  # a range too small to divide by
+        scale = np.asarray(0.0, dtype=dtype)
+    f = metric.elementwise
+    if offsets is None:
+        zeros = np.zeros(n, dtype=np.int64)
+        offsets = (zeros, zeros, zeros)
+    tp0, pp0, pos0 = offsets
+    width = n_bins + 1  # bins 0 .. n_bins
+    totals = np.zeros(width)
+    start = 0
+    for Y, S in blocks():
+        b = S.shape[0]
+        rows = slice(start, start + b)
+        start += b
+        x = np.subtract(S, low, dtype=dtype)
+        x *= scale
+        np.clip(x, 0, n_bins, out=x)
+        cell = x.astype(np.int32 if b * width < 2**31 else np.int64)
+        cell += (np.arange(b, dtype=cell.dtype) * width)[:, None]
+        # Per sample and bin: the scores, and the positive ones, in it.
+        every = np.bincount(cell.ravel(), minlength=b * width).reshape(b, width)
+        positive = np.bincount(cell[Y], minlength=b * width).reshape(b, width)
+        del x, cell
+        # At or above bin k (true positives), above bin k (predicted).
+        tp_high = np.cumsum(positive[:, ::-1], axis=1)[:, ::-1] + tp0[rows, None]
+        above = np.cumsum(every[:, ::-1], axis=1)[:, ::-1] - every + pp0[rows, None]
+        pos = Y.sum(axis=1, dtype=np.int64) + pos0[rows]
+        totals += f(tp_high, np.maximum(above, tp_high), pos[:, None]).sum(axis=0)
+    return float(totals.max() / n)

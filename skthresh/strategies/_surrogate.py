@@ -9,7 +9,7 @@ import numpy as np
 from skthresh._summary import ScoreSummary
 from skthresh._torch import resolve_device, threads_for
 from skthresh.strategies._base import BaseThresholdStrategy
-from skthresh.strategies._shared import best_shared_threshold
+from skthresh.strategies._shared import best_shared_threshold, shared_samples_bound
 from skthresh.strategies._starts import (
     better_start,
     default_threshold,
@@ -248,6 +248,11 @@ class SurrogateThreshold(BaseThresholdStrategy):
             return np.full(n_labels, default_threshold(S)), []
         if self.init == "rate":
             return rate_thresholds(Y, S), []
+        if self.init == "auto" and metric.average == "samples":
+            # Each label starts from the proportional cut (see better_start);
+            # the shared threshold is only a floor, swept for after the
+            # descent and only if a bound says that it can score higher.
+            return rate_thresholds(Y, S), [partial(_shared_floor, Y, S, metric)]
         shared = np.full(n_labels, best_shared_threshold(Y, S, metric)[0])
         if self.init == "global":
             return shared, []
@@ -336,9 +341,15 @@ class SurrogateThreshold(BaseThresholdStrategy):
         # The descent runs in float32; judge its result, the start and the
         # floors on the scores as given, so that the promise "never below the
         # start" and objective_ hold exactly. The first best wins.
-        candidates = [thresholds, theta0_original, *floors]
+        candidates = [thresholds, theta0_original]
+        candidates += [floor for floor in floors if not callable(floor)]
         judge = S_original if counts is None else counts
         values = [_score(metric, Y, judge, theta) for theta in candidates]
+        for floor in filter(callable, floors):
+            theta = floor(max(values))
+            if theta is not None:
+                candidates.append(theta)
+                values.append(_score(metric, Y, judge, theta))
         best = int(np.argmax(values))
         self.objective_ = values[best]
         return candidates[best]
@@ -389,6 +400,18 @@ class SurrogateThreshold(BaseThresholdStrategy):
                 f"[SurrogateThreshold] iter {it:4d}/{self.max_iter}  "
                 f"objective {value:.5f}  best {best:.5f}  {elapsed:7.2f}s"
             )
+
+
+def _shared_floor(Y, S, metric, best):
+    """The best shared threshold of a samples average, or None below ``best``.
+
+    None when a bound (a few passes) shows that no shared threshold scores
+    above ``best``: the exact sweep (dozens of passes) is then not needed.
+    """
+    bound = shared_samples_bound(Y, S, metric)
+    if bound < best - 1e-9 * max(1.0, abs(best)):
+        return None
+    return np.full(S.shape[1], best_shared_threshold(Y, S, metric)[0])
 
 
 def _score(metric, Y, S, thresholds):

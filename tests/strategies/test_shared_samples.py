@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
+from skthresh.datasets import make_tagging_scores
 from skthresh.metrics import FBeta
 from skthresh.strategies import GlobalThreshold
 from skthresh.strategies._held import HeldFBeta
-from skthresh.strategies._shared import best_shared_threshold
-from skthresh.strategies._shared_samples import best_samples_cut
+from skthresh.strategies._shared import best_shared_threshold, shared_samples_bound
+from skthresh.strategies._shared_samples import best_samples_cut, samples_cut_bound
 
 
 def brute_force_shared(Y, S, metric):
@@ -85,3 +86,75 @@ def test_global_strategy_objective_on_a_samples_average():
     strategy = GlobalThreshold()
     thresholds = strategy.optimize(Y, S, "f1_samples")
     assert strategy.objective_ == FBeta(1.0, "samples").score(Y, S > thresholds)
+
+
+# --- The bound that lets a caller skip the sweep ----------------------------------
+
+
+@pytest.mark.parametrize("n_bins", [1, 2, 5, 256])
+@pytest.mark.parametrize("seed", range(40))
+def test_samples_bound_is_at_least_the_brute_force_best(seed, n_bins):
+    # Valid however coarse the bins: a bin holding the threshold counts its
+    # scores as true positives and not as predicted ones.
+    Y, S = random_problem(seed)
+    metric = FBeta([1.0, 2.0, 0.5][seed % 3], "samples", float(seed % 5 == 0))
+    _, best = brute_force_shared(Y, S, metric)
+
+    def blocks():
+        yield Y, S
+
+    assert samples_cut_bound(blocks, metric, n_bins=n_bins) >= best - 1e-12
+
+
+def test_samples_bound_counts_held_labels():
+    rng = np.random.default_rng(3)
+    Y = rng.random((40, 5)) < 0.3
+    S = (0.4 * Y + 0.6 * rng.random((40, 5))).astype(np.float32)
+    held = np.array([True, False, False, True, False])
+    metric = HeldFBeta.from_decisions(
+        FBeta(1.0, "samples"), Y[:, held], S[:, held] > 0.5
+    )
+    free = ~held
+    _, best = best_shared_threshold(Y[:, free], S[:, free], metric)
+    bound = shared_samples_bound(Y[:, free], S[:, free], metric)
+    assert best - 1e-12 <= bound < best + 0.1
+
+
+def test_samples_bound_holds_across_blocks_of_mixed_float_types():
+    Y, S = random_problem(8)
+    Y, S = np.tile(Y, (4, 1)), np.tile(S, (4, 1)).astype(np.float64)
+    S[::3] += 1e-9  # distinct in float64, equal once rounded to float32
+    metric = FBeta(1.0, "samples")
+    _, best = best_shared_threshold(Y, S, metric)
+
+    def blocks():
+        half = len(S) // 2
+        yield Y[:half], S[:half].astype(np.float32)
+        yield Y[half:], S[half:]
+
+    for n_bins in (1, 3, 256):
+        assert samples_cut_bound(blocks, metric, n_bins=n_bins) >= best - 1e-12
+
+
+@pytest.mark.parametrize(
+    "S", [np.full((6, 3), 0.5), np.zeros((6, 3)), np.linspace(0, 1, 18).reshape(6, 3)]
+)
+@pytest.mark.parametrize("zero_division", [0.0, 1.0])
+def test_samples_bound_without_positives_or_spread(S, zero_division):
+    metric = FBeta(1.0, "samples", zero_division)
+    for Y in (np.zeros(S.shape, dtype=bool), np.eye(6, 3, dtype=bool)):
+        _, best = brute_force_shared(Y, S, metric)
+        bound = shared_samples_bound(Y, S, metric)
+        assert np.isfinite(bound)
+        assert bound >= best - 1e-12
+
+
+def test_samples_bound_is_close_to_the_best_on_tagging_scores():
+    # Useful only if tight: within half a point of the exact sweep here.
+    Y, S = make_tagging_scores(3000, 40, random_state=0)
+    Y = Y.astype(bool)
+    for beta in (0.5, 1.0, 2.0):
+        metric = FBeta(beta, "samples")
+        _, best = best_shared_threshold(Y, S, metric)
+        bound = shared_samples_bound(Y, S, metric)
+        assert best - 1e-12 <= bound < best + 0.005

@@ -327,6 +327,48 @@ def test_auto_init_never_below_the_best_shared_threshold(seed, metric):
         assert est.objective_ >= shared_value - 1e-12
 
 
+def _count_sweeps(monkeypatch):
+    """Patch the surrogate's exact shared sweep to count its calls."""
+    import skthresh.strategies._surrogate as module
+
+    calls = []
+    sweep = module.best_shared_threshold
+
+    def counted(*args):
+        calls.append(args)
+        return sweep(*args)
+
+    monkeypatch.setattr(module, "best_shared_threshold", counted)
+    return module, calls
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_samples_floor_is_swept_only_when_it_can_win(seed, monkeypatch):
+    # After one step from a poor proportional cut the floor wins: the sweep
+    # runs and the result is the shared threshold. After a full descent the
+    # bound rules the floor out: no sweep, and the same thresholds as when
+    # the sweep is forced (the bound made infinite).
+    module, calls = _count_sweeps(monkeypatch)
+    Y, S = weak_problem(seed)
+    shared = GlobalThreshold().optimize(Y, S, "f1_samples")
+    shared_value = f1_score(Y, S > shared, average="samples")
+    one = SurrogateThreshold(max_iter=1)
+    theta = one.optimize(Y, S, "f1_samples")
+    assert one.objective_ == pytest.approx(shared_value, abs=1e-12)
+    assert len(calls) == 1
+    assert_array_equal(S > theta, S > shared)
+    calls.clear()
+    Y, S = make_tagging_scores(1500, 12, random_state=seed)
+    skipped = SurrogateThreshold(max_iter=30)
+    theta = skipped.optimize(Y, S, "f1_samples")
+    assert calls == []
+    monkeypatch.setattr(module, "shared_samples_bound", lambda *a: np.inf)
+    forced = SurrogateThreshold(max_iter=30)
+    assert_array_equal(forced.optimize(Y, S, "f1_samples"), theta)
+    assert forced.objective_ == skipped.objective_
+    assert len(calls) == 1
+
+
 def test_surrogate_auto_init_reaches_a_label_far_from_the_others():
     # Label 1's scores all lie far below the others' (a miscalibrated label):
     # from the shared threshold no score of it is near, its gradient is 0
