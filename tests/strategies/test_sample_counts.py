@@ -6,7 +6,11 @@ from numpy.testing import assert_array_equal
 
 from skthresh.metrics import FBeta
 from skthresh.strategies import CoordinateAscent
-from skthresh.strategies._sample_counts import SampleCounts, label_orders
+from skthresh.strategies._sample_counts import (
+    SampleCounts,
+    entry_gains,
+    label_orders,
+)
 
 
 def problem(seed, n=30, L=4, dtype=np.float32, ties=False):
@@ -101,3 +105,40 @@ def test_coordinate_samples_matches_a_from_scratch_reference(seed):
     assert value >= reference - 1e-12
     if value == pytest.approx(reference, abs=1e-12):
         assert_array_equal(S > theta, S > expected)
+
+
+@pytest.mark.parametrize("zero_division", [0.0, 1.0])
+@pytest.mark.parametrize("beta", [0.5, 1.0, 2.0])
+def test_entry_gains_are_the_difference_of_two_f_values(beta, zero_division):
+    # Every count combination up to 6 labels, and a sample with nothing
+    # positive nor predicted, whose F is zero_division before its first
+    # prediction.
+    pos, pp, tp, y = np.meshgrid(*[np.arange(7)] * 3, [False, True], indexing="ij")
+    ok = (tp <= pp) & (tp <= pos) & (~y | (tp < pos))
+    pos, pp, tp, y = pos[ok], pp[ok], tp[ok], y[ok]
+    metric = FBeta(beta, "samples", zero_division)
+    f = metric.elementwise
+    expected = f(tp + y, pp + 1, pos) - f(tp, pp, pos)
+    got = entry_gains(metric, tp, pp, pos, y)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+    assert (got[(pos == 0) & (pp == 0)] == -zero_division).all()
+
+
+def test_gains_of_the_current_decisions_match_recomputed_f():
+    # gains(j)[:k].sum() / n is the metric of the cut of k scores up to a
+    # constant: compare two cuts' difference with the metric recomputed.
+    rng = np.random.default_rng(5)
+    Y = rng.random((60, 4)) < 0.3
+    S = 0.4 * Y + 0.6 * rng.random((60, 4))
+    metric = FBeta(1.0, "samples")
+    counts = SampleCounts(Y, S, metric)
+    counts.set_thresholds(np.full(4, 0.5))
+    for j in range(4):
+        g = counts.gains(j)
+        order = np.argsort(-S[:, j], kind="stable")
+        values = []
+        for k in (5, 20):
+            theta = np.full(4, 0.5)
+            theta[j] = (S[order[k - 1], j] + S[order[k], j]) / 2
+            values.append(metric.score(Y, S > theta))
+        assert values[1] - values[0] == pytest.approx(g[5:20].sum() / 60, abs=1e-12)
