@@ -118,10 +118,10 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
         ``_optimize_summary`` as the weighted summary.
     ``_optimize_blocks(blocks, metric)`` (optional)
         Thresholds from a ``RowBlocks`` (``_row_blocks``) for a samples
-        average, read a block of rows at a time, for a strategy that learns
-        one shared threshold: memory-mapped, sparse and Dask inputs are
-        then never loaded whole. Other strategies get such inputs joined
-        into matrices, block by block.
+        average, read a block of rows at a time: memory-mapped, sparse and
+        Dask inputs are then never joined into matrices (rare labels held
+        at a shared threshold included). Other strategies get such inputs
+        joined into matrices, block by block.
     ``_input_for(metric)`` (optional)
         Which input the strategy wants for ``metric``: ``"summary"``,
         ``"arrays"`` (it needs the matrix) or ``"any"`` (it runs on a
@@ -394,7 +394,6 @@ class BaseThresholdStrategy(BaseEstimator, metaclass=ABCMeta):
             type(self)._optimize_blocks is not BaseThresholdStrategy._optimize_blocks
             and not is_callable_metric(metric)
             and metric.average == "samples"
-            and self._threshold_kind != "per_label"
         )
 
     def _verbosity(self):

@@ -142,6 +142,32 @@ class HeldCallable:
         )
 
 
+def hold_block_labels(metric, blocks, held, thresholds):
+    """:func:`hold_labels` of a tuning set read by blocks of rows.
+
+    Parameters
+    ----------
+    metric : FBeta
+        A samples average of the whole problem.
+    blocks : RowBlocks
+    held : ndarray of bool of shape (n_labels,)
+    thresholds : float or ndarray of shape (n_held,)
+
+    Returns
+    -------
+    metric : HeldFBeta
+        Without the held decisions (``take_rows`` is not available).
+    """
+    per_sample, per_label = [], np.zeros((3, int(np.sum(held))), dtype=np.int64)
+    for Y, S in blocks.take_labels(held).blocks():
+        D = S > thresholds
+        counts = (np.logical_and(Y, D), D, Y)
+        per_sample.append([c.sum(axis=1, dtype=np.int64) for c in counts])
+        per_label += [c.sum(axis=0, dtype=np.int64) for c in counts]
+    sample_counts = tuple(np.concatenate(c) for c in zip(*per_sample, strict=True))
+    return HeldFBeta(metric, *per_label, sample_counts)
+
+
 def hold_labels(metric, Y, S, held, thresholds):
     """The metric of the free labels with ``held`` labels fixed.
 

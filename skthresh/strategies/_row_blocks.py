@@ -1,5 +1,7 @@
 """A tuning set read a block of rows at a time, each block validated as it comes."""
 
+import copy
+
 import numpy as np
 
 from skthresh._validation import (
@@ -66,6 +68,7 @@ class RowBlocks:
             bounds = np.append(np.arange(0, self.n_samples, rows), self.n_samples)
         self._Y, self._S = Y, S
         self._bounds = [int(b) for b in bounds]
+        self._labels = None  # all of them
         pos = np.zeros(self.n_labels, dtype=np.int64)
         for Y_block, _ in self.blocks():
             pos += Y_block.sum(axis=0, dtype=np.int64)
@@ -79,22 +82,55 @@ class RowBlocks:
         Y : ndarray of bool of shape (n_rows, n_labels)
         S : ndarray of float32 or float64 of shape (n_rows, n_labels)
         """
+        for _, Y, S in self.numbered_blocks():
+            yield Y, S
+
+    def numbered_blocks(self):
+        """``(first_row, Y, S)`` for each block of :meth:`blocks`."""
         for start, stop in zip(self._bounds[:-1], self._bounds[1:], strict=True):
             Y, S = _rows(self._Y, start, stop), _rows(self._S, start, stop)
             if _is_dask(S) or _is_dask(Y):
                 import dask
 
                 Y, S = dask.compute(Y, S)
-            yield (
-                check_indicator(Y),
-                check_scores(S, row_offset=start),
-            )
+            Y, S = check_indicator(Y), check_scores(S, row_offset=start)
+            if self._labels is not None:
+                Y = np.ascontiguousarray(Y[:, self._labels])
+                S = np.ascontiguousarray(S[:, self._labels])
+            yield start, Y, S
+
+    def take_labels(self, labels):
+        """The same rows, some labels only (each block validated whole).
+
+        Parameters
+        ----------
+        labels : ndarray of int or bool
+            Of this object's labels.
+
+        Returns
+        -------
+        blocks : RowBlocks
+        """
+        view = copy.copy(self)
+        chosen = np.arange(self.n_labels)[labels]
+        view._labels = chosen if self._labels is None else self._labels[chosen]
+        view.n_labels = chosen.size
+        view.shape = (self.n_samples, chosen.size)
+        view.pos = self.pos[chosen]
+        return view
+
+    def score_range(self):
+        """The lowest and highest scores of all labels."""
+        low, high = np.inf, -np.inf
+        for _, S in self.blocks():
+            low, high = min(low, float(S.min())), max(high, float(S.max()))
+        return low, high
 
     def arrays(self):
         """The whole labels and scores, validated, as numpy arrays."""
         Y = np.empty(self.shape, dtype=bool)
         S = None
-        for start, (Y_block, S_block) in zip(self._bounds, self.blocks(), strict=False):
+        for start, Y_block, S_block in self.numbered_blocks():
             if S is None:
                 S = np.empty(self.shape, dtype=S_block.dtype)
             elif S_block.dtype != S.dtype:  # float64 blocks after float32 ones

@@ -6,6 +6,7 @@ from skthresh._cuts import level_cut_threshold, midpoint, search_segments
 from skthresh._summary import ScoreSummary
 from skthresh.strategies._callable import is_callable_metric, shared_threshold_callable
 from skthresh.strategies._held import plain_metric
+from skthresh.strategies._row_blocks import RowBlocks
 from skthresh.strategies._shared_micro import best_micro_cut
 from skthresh.strategies._shared_samples import (
     best_samples_cut,
@@ -35,8 +36,9 @@ def best_shared_threshold(Y, S, metric):
 
     Parameters
     ----------
-    Y : ndarray of bool of shape (n_samples, n_labels)
-        Validated labels.
+    Y : ndarray of bool of shape (n_samples, n_labels) or RowBlocks
+        Validated labels, or for a samples average labels and scores read
+        by blocks of rows (then ``S`` is unused).
     S : ndarray of float of shape (n_samples, n_labels) or ScoreSummary
         Validated scores, or their summary (then ``Y`` is unused and the
         average must be micro or macro).
@@ -50,6 +52,8 @@ def best_shared_threshold(Y, S, metric):
     value : float
         The metric at that threshold.
     """
+    if isinstance(Y, RowBlocks):  # a samples average read by blocks of rows
+        return _best_samples_cut(Y, None, metric)
     if isinstance(S, ScoreSummary):
         return best_shared_threshold_summary(S, metric)
     if metric.average == "micro":
@@ -112,7 +116,9 @@ def shared_samples_bound(Y, S, metric):
 
 
 def _row_blocks(Y, S):
-    """``blocks()`` of the samples sweeps: consecutive rows of both matrices."""
+    """``blocks()`` of the samples sweeps: a RowBlocks' own, or consecutive rows."""
+    if isinstance(Y, RowBlocks):
+        return Y.blocks
     rows = block_rows(S.shape[1])
 
     def blocks():

@@ -9,6 +9,7 @@ import numpy as np
 from skthresh._summary import ScoreSummary
 from skthresh._torch import resolve_device, threads_for
 from skthresh.strategies._base import BaseThresholdStrategy
+from skthresh.strategies._row_blocks import RowBlocks
 from skthresh.strategies._shared import best_shared_threshold, shared_samples_bound
 from skthresh.strategies._starts import (
     better_start,
@@ -252,7 +253,9 @@ class SurrogateThreshold(BaseThresholdStrategy):
             # Each label starts from the proportional cut (see better_start);
             # the shared threshold is only a floor, swept for after the
             # descent and only if a bound says that it can score higher.
-            return rate_thresholds(Y, S), [partial(_shared_floor, Y, S, metric)]
+            floor_scores = None if isinstance(Y, RowBlocks) else S  # not the summary
+            floor = partial(_shared_floor, Y, floor_scores, metric)
+            return rate_thresholds(Y, S), [floor]
         shared = np.full(n_labels, best_shared_threshold(Y, S, metric)[0])
         if self.init == "global":
             return shared, []
@@ -267,16 +270,29 @@ class SurrogateThreshold(BaseThresholdStrategy):
     def _optimize(self, Y, S, metric):
         # The full matrix: the paper's dense formulation (mode="dense"),
         # needed for a samples average, whose counts are per sample.
-        if self.mode == "sorted":
-            raise ValueError(
-                "mode='sorted' cannot optimize a samples average, whose counts "
-                "are per sample; use mode='auto' or 'dense'."
-            )
+        self._check_samples_mode()
         if self.mode == "auto":
             # The same descent, its gradient written out, by blocks of rows.
             problem = partial(SampleProblem, slope_gradient=self.learn_slope)
             return self._fit(Y, S, metric, problem)
         return self._fit(Y, S, metric, DenseProblem)
+
+    def _optimize_blocks(self, blocks, metric):
+        # Memory-mapped, sparse and Dask scores, a samples average: the
+        # descent's float32 copy is filled a block of rows at a time, and the
+        # starts come from a summary of the blocks, freed before the descent.
+        self._check_samples_mode()
+        if self.mode == "dense":  # autograd over the whole matrix
+            return self._optimize(*blocks.arrays(), metric)
+        problem = partial(SampleProblem, slope_gradient=self.learn_slope)
+        return self._fit(blocks, None, metric, problem)
+
+    def _check_samples_mode(self):
+        if self.mode == "sorted":
+            raise ValueError(
+                "mode='sorted' cannot optimize a samples average, whose counts "
+                "are per sample; use mode='auto' or 'dense'."
+            )
 
     def _optimize_summary(self, summary, metric):
         return self._fit(None, summary, metric, SortedProblem)
@@ -292,10 +308,17 @@ class SurrogateThreshold(BaseThresholdStrategy):
         import torch
 
         device = resolve_device(self.device)
-        if counts is None:
+        blocks = Y if isinstance(Y, RowBlocks) else None
+        if blocks is not None:
+            # Starts, range and transform from a summary (the same values as
+            # from the matrix); the problem reads the blocks themselves.
+            S = ScoreSummary.from_chunks(blocks.blocks(), n_samples=blocks.n_samples)
+            theta0, floors = self._initial_thresholds(blocks, S, metric)
+        elif counts is None:
             theta0, floors = self._initial_thresholds(Y, S, metric)
         else:
             theta0, floors = self._initial_thresholds(None, counts, metric)
+        n_labels = theta0.size
         S_original, theta0_original = S, theta0
         S, theta0, unit = fit_float32(S, theta0)
         is_proba = bool(S.min() >= 0.0 and S.max() <= 1.0)
@@ -306,14 +329,18 @@ class SurrogateThreshold(BaseThresholdStrategy):
             )
         use_logit = self.transform == "logit" or (self.transform == "auto" and is_proba)
         self.transform_ = LogitTransform(S) if use_logit else Identity()
-        problem = problem_class(Y, S, device, self.transform_)
+        if blocks is not None:
+            S = S_original = None  # the summary's memory, for the descent's
+            problem = problem_class(blocks, None, device, self.transform_, unit=unit)
+        else:
+            problem = problem_class(Y, S, device, self.transform_)
 
         if self.scale == "auto":
             lr_unit = resolve_scale(problem.sample_values())
             kernel_unit = problem.label_spreads(fallback=lr_unit)
         else:
             lr_unit = float(self.scale)
-            kernel_unit = torch.full((S.shape[1],), lr_unit, dtype=torch.float32)
+            kernel_unit = torch.full((n_labels,), lr_unit, dtype=torch.float32)
         self.scale_ = lr_unit
         # A label whose scores are all but equal must not make the slope
         # overflow float32.
@@ -322,7 +349,7 @@ class SurrogateThreshold(BaseThresholdStrategy):
         start = self.transform_.forward(theta0)
         phi = torch.as_tensor(start / lr_unit, dtype=torch.float32, device=device)
         slope = torch.full(
-            (S.shape[1],), float(self.slope), dtype=torch.float32, device=device
+            (n_labels,), float(self.slope), dtype=torch.float32, device=device
         )
         with threads_for(device, problem.step_work):
             objective, elapsed, best = self._descend(
@@ -344,6 +371,8 @@ class SurrogateThreshold(BaseThresholdStrategy):
         candidates = [thresholds, theta0_original]
         candidates += [floor for floor in floors if not callable(floor)]
         judge = S_original if counts is None else counts
+        if blocks is not None:
+            judge = blocks
         values = [_score(metric, Y, judge, theta) for theta in candidates]
         for floor in filter(callable, floors):
             theta = floor(max(values))
@@ -411,11 +440,14 @@ def _shared_floor(Y, S, metric, best):
     bound = shared_samples_bound(Y, S, metric)
     if bound < best - 1e-9 * max(1.0, abs(best)):
         return None
-    return np.full(S.shape[1], best_shared_threshold(Y, S, metric)[0])
+    return np.full(Y.shape[1], best_shared_threshold(Y, S, metric)[0])
 
 
 def _score(metric, Y, S, thresholds):
-    """The metric of ``S > thresholds`` (``S`` a matrix or a ScoreSummary)."""
-    if isinstance(S, ScoreSummary):
+    """The metric of ``S > thresholds``.
+
+    ``S`` a matrix, a ScoreSummary, or a RowBlocks (``Y`` unused).
+    """
+    if isinstance(S, ScoreSummary | RowBlocks):
         return S.score(metric, thresholds)
     return metric.score(Y, S > thresholds)

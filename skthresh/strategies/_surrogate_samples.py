@@ -43,45 +43,59 @@ class SampleProblem:
 
     Parameters
     ----------
-    Y : ndarray of bool of shape (n_samples, n_labels)
-    S : ndarray of float of shape (n_samples, n_labels)
+    Y : ndarray of bool of shape (n_samples, n_labels) or RowBlocks
+    S : ndarray of float of shape (n_samples, n_labels) or None
     device : torch.device
     transform : Identity or LogitTransform
     slope_gradient : bool, default=True
         Whether :meth:`value_and_grad` computes the slope's gradient (None
         otherwise).
+    unit : float, default=1.0
+        With ``Y`` a ``RowBlocks`` (``_row_blocks``) and ``S`` None, the
+        scores are read from it a block of rows at a time and divided by
+        ``unit`` (see ``fit_float32``).
     """
 
-    def __init__(self, Y, S, device, transform, slope_gradient=True):
+    def __init__(self, Y, S, device, transform, slope_gradient=True, unit=1.0):
         import torch
 
         self.torch = torch
         self.transform = transform
         self.slope_gradient = slope_gradient
-        n, n_labels = S.shape
+        n, n_labels = Y.shape
         self.n = n
         on_cpu = torch.device(device).type == "cpu"
         self.rows = max(1, (_BLOCK_ENTRIES if on_cpu else 2**24) // max(1, n_labels))
         # On the CPU, one torch thread per block (see _map).
-        self.step_work = 0 if on_cpu else S.size
+        self.step_work = 0 if on_cpu else n * n_labels
         self.executor = None
         if on_cpu and n > self.rows:
             self.executor = ThreadPoolExecutor(min(4, cpu_count()))
             weakref.finalize(self, self.executor.shutdown, wait=False)
         self.S = torch.empty((n, n_labels), dtype=torch.float32, device=device)
 
-        def fill(rows):
-            block = transform.forward(S[rows]).astype(np.float32)
+        def fill(rows, scores):
+            block = transform.forward(scores).astype(np.float32)
             self.S[rows] = as_tensor(block, dtype=torch.float32, device=device)
 
-        self._map(fill)
-        rows, cols = np.nonzero(Y)
+        if S is None:  # read by blocks of rows: each block copied as it comes
+            rows, cols, pos = [], [], np.empty(n, dtype=np.int64)
+            for start, Y_block, S_block in Y.numbered_blocks():
+                block = slice(start, start + len(S_block))
+                fill(block, S_block if unit == 1.0 else S_block / unit)
+                r, c = np.nonzero(Y_block)
+                rows.append(r + start)
+                cols.append(c)
+                pos[block] = Y_block.sum(axis=1, dtype=np.int64)
+            rows, cols = np.concatenate(rows), np.concatenate(cols)
+        else:
+            self._map(lambda block: fill(block, S[block]))
+            rows, cols = np.nonzero(Y)
+            pos = Y.sum(axis=1, dtype=np.int64)
         self.pos_rows = torch.as_tensor(rows, device=device)
         self.pos_cols = torch.as_tensor(cols, device=device)
         self.pos_scores = self.S[self.pos_rows, self.pos_cols]
-        self.pos = torch.as_tensor(
-            Y.sum(axis=1, dtype=np.int64), dtype=torch.float64, device=device
-        )
+        self.pos = torch.as_tensor(pos, dtype=torch.float64, device=device)
 
     def sample_values(self):
         """Up to 200,000 evenly spaced transformed scores, as numpy."""

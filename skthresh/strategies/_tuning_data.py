@@ -5,8 +5,14 @@ import contextlib
 import numpy as np
 
 from skthresh.strategies._callable import evaluate_callable, is_callable_metric
-from skthresh.strategies._held import hold_labels, hold_summary_labels
+from skthresh.strategies._held import (
+    hold_block_labels,
+    hold_labels,
+    hold_summary_labels,
+    plain_metric,
+)
 from skthresh.strategies._shared import shared_threshold
+from skthresh.strategies._shared_samples import best_samples_cut
 
 
 class DenseData:
@@ -143,6 +149,28 @@ class BlockData:
         """The strategy's thresholds for these labels, checked."""
         thresholds = strategy._optimize_blocks(self.blocks, metric)
         return strategy._checked(thresholds, self.n_labels)
+
+    def shared_threshold(self, metric):
+        """The best threshold shared by all labels."""
+        plain, offsets = plain_metric(metric)
+        return best_samples_cut(self.blocks.blocks, plain, offsets)[0]
+
+    def hold(self, metric, held, thresholds):
+        """The metric of the other labels, ``held`` ones fixed at ``thresholds``."""
+        return hold_block_labels(metric, self.blocks, held, thresholds)
+
+    def score_range(self):
+        """The lowest and highest tuning scores of all labels."""
+        return self.blocks.score_range()
+
+    @contextlib.contextmanager
+    def take_labels(self, labels):
+        """The tuning set of some labels only."""
+        yield BlockData(self.blocks.take_labels(labels))
+
+    def evaluate(self, metric, thresholds):
+        """The metric at ``thresholds``."""
+        return self.blocks.score(metric, thresholds)
 
 
 def _degenerate(pos, n_samples):
