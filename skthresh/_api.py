@@ -3,7 +3,7 @@
 import numpy as np
 
 from skthresh._summary import ScoreSummary, is_dask
-from skthresh._top_k import TopKScores, label_lists_to_csr
+from skthresh._top_k import TopKScores, label_lists_to_csr, top_k_decisions
 from skthresh._torch import is_tensor
 from skthresh._validation import check_scores, check_thresholds
 from skthresh.strategies._registry import configure_strategy
@@ -124,8 +124,9 @@ def learn_thresholds(
     if isinstance(scores, TopKScores):
         if isinstance(Y_true, list | tuple):
             Y_true = label_lists_to_csr(Y_true, *scores.shape, name="Y_true")
-        if sample_weight is not None or not _counts_suffice(strategy, metric):
-            scores = scores.to_csr()
+        if sample_weight is not None:
+            scores = scores.to_csr()  # weights need the matrices read whole
+        # Otherwise summarized, or read by row blocks, from the (n, k) arrays.
     if sample_weight is not None:
         return strategy.optimize(
             Y_true,
@@ -197,7 +198,8 @@ def apply_thresholds(scores, thresholds):
         the same device. Sparse scores (missing entries are 0) give a
         sparse CSR matrix when no threshold is negative, so that the missing
         entries stay negative; otherwise a dense array. :class:`TopKScores`
-        are sparse scores: the labels outside a sample's top ``k`` score 0.
+        are sparse scores: the labels outside a sample's top ``k`` score 0,
+        and the CSR decisions are built from the ``(n_samples, k)`` arrays.
 
     Examples
     --------
@@ -230,7 +232,7 @@ def apply_thresholds(scores, thresholds):
             theta_t = theta_t[0]
         return (scores.to(torch.float64) > theta_t).to(torch.int64)
     if isinstance(scores, TopKScores):
-        scores = scores.to_csr()
+        return top_k_decisions(scores, check_thresholds(thresholds, scores.n_labels))
     if hasattr(scores, "tocsr") and scores.ndim == 2:
         sparse = _apply_sparse(scores, thresholds)
         if sparse is not None:

@@ -11,7 +11,11 @@ class TopKScores:
     scores. Every other score counts as 0, exactly as a missing entry of a
     scipy sparse matrix does: :func:`~skthresh.learn_thresholds`,
     :class:`~skthresh.ScoreSummary` and :func:`~skthresh.apply_thresholds`
-    take a ``TopKScores`` as ``scores`` and never build the dense matrix.
+    take a ``TopKScores`` as ``scores`` and read its two ``(n_samples, k)``
+    arrays directly, with no CSR copy: micro and macro averages never build
+    the dense matrix, and a samples average reads it a block of rows at a
+    time. The arrays are validated a block of rows at a time, and int32
+    indices with float32 scores are kept as given (8 bytes a slot).
 
     Parameters
     ----------
@@ -26,8 +30,12 @@ class TopKScores:
 
     Attributes
     ----------
-    indices : ndarray of int64 of shape (n_samples, k)
+    indices : ndarray of int32 of shape (n_samples, k)
+        The given indices, not copied when they are int32 and C-contiguous;
+        int64 only when ``n_labels`` is ``2**31`` or more.
     scores : ndarray of float32 or float64 of shape (n_samples, k)
+        The given scores when float32 or float64 (float16 becomes float32,
+        every other type float64).
     n_labels : int
     shape : tuple of int
         ``(n_samples, n_labels)``, the shape of the score matrix.
@@ -56,15 +64,14 @@ class TopKScores:
             )
         if indices.shape[0] == 0:
             raise ValueError("top-k scores must have at least one sample.")
-        if indices.dtype.kind not in "iu":
-            if indices.dtype.kind == "f" and np.array_equal(indices, np.round(indices)):
-                indices = indices.astype(np.int64)
-            else:
-                raise ValueError(
-                    f"indices of top-k scores must be integers; got dtype "
-                    f"{indices.dtype}."
-                )
-        indices = indices.astype(np.int64, copy=False)
+        if indices.dtype.kind not in "iu" and not (
+            indices.dtype.kind == "f"
+            and np.isfinite(indices).all()
+            and np.array_equal(indices, np.round(indices))
+        ):
+            raise ValueError(
+                f"indices of top-k scores must be integers; got dtype {indices.dtype}."
+            )
         if scores.dtype.kind not in "biuf":
             raise ValueError(
                 "scores of top-k scores must be real numbers; got dtype "
@@ -74,14 +81,18 @@ class TopKScores:
             scores = scores.astype(np.float32)
         elif scores.dtype not in (np.float32, np.float64):
             scores = scores.astype(np.float64)
-        used = indices != -1
-        if (indices < -1).any():
+        # The range is checked in the given dtype (min and max allocate
+        # nothing), before any narrowing: an index too large for the stored
+        # dtype gets the message below, never a silent wrap.
+        lowest, highest = -1, -1  # k = 0: no label
+        if indices.size:
+            lowest, highest = int(indices.min()), int(indices.max())
+        if lowest < -1:
             row, col = np.argwhere(indices < -1)[0]
             raise ValueError(
                 f"indices of top-k scores must be label indices >= 0, or -1 for "
-                f"padding; got {indices[row, col]} at row {row}, position {col}."
+                f"padding; got {int(indices[row, col])} at row {row}, position {col}."
             )
-        highest = int(indices.max(initial=-1))
         if n_labels is None:
             n_labels = highest + 1
         if not isinstance(n_labels, int | np.integer) or n_labels < 1:
@@ -92,23 +103,13 @@ class TopKScores:
             row, col = np.argwhere(indices >= n_labels)[0]
             raise ValueError(
                 f"indices of top-k scores must be below n_labels={n_labels}; got "
-                f"{indices[row, col]} at row {row}, position {col}."
+                f"{int(indices[row, col])} at row {row}, position {col}."
             )
-        bad = used & ~np.isfinite(scores)
-        if bad.any():
-            row, col = np.argwhere(bad)[0]
-            raise ValueError(
-                f"scores of top-k scores must be finite; found {int(bad.sum())} NaN "
-                f"or infinite value(s), the first at row {row}, position {col}."
-            )
-        ordered = np.sort(np.where(used, indices, -1 - np.arange(indices.shape[1])), 1)
-        repeated = ordered[:, 1:] == ordered[:, :-1]
-        if repeated.any():
-            row, col = np.argwhere(repeated)[0]
-            raise ValueError(
-                f"indices of top-k scores must not repeat a label in a row; row {row} "
-                f"has label {ordered[row, col]} more than once."
-            )
+        # int32 whenever the labels fit: 8 bytes a slot with float32 scores,
+        # not 12. An int32 C-contiguous array is kept as it is, not copied.
+        index_dtype = np.int32 if n_labels <= np.iinfo(np.int32).max else np.int64
+        indices = np.ascontiguousarray(indices, dtype=index_dtype)
+        _check_rows(indices, scores)
         self.indices, self.scores, self.n_labels = indices, scores, int(n_labels)
 
     @property
@@ -140,9 +141,105 @@ class TopKScores:
         csr.sort_indices()
         return csr
 
+    def _dense_rows(self, start, stop):
+        """Rows ``start:stop`` of the score matrix, dense: 0 outside the top k."""
+        indices, scores = self.indices[start:stop], self.scores[start:stop]
+        dense = np.zeros((indices.shape[0], self.n_labels), dtype=scores.dtype)
+        used = indices != -1
+        dense[np.nonzero(used)[0], indices[used]] = scores[used]
+        return dense
+
     def __repr__(self):
         n, k = self.indices.shape
         return f"TopKScores(n_samples={n}, k={k}, n_labels={self.n_labels})"
+
+
+def _row_blocks(n_rows, k):
+    """Slices of consecutive rows of about 2**18 slots each."""
+    step = max(1, 2**18 // max(1, k))
+    return [slice(a, a + step) for a in range(0, n_rows, step)]
+
+
+def _check_rows(indices, scores):
+    """Finite used scores and no label twice in a row, a block of rows at a time.
+
+    The temporaries are those of one block: checking the whole arrays at
+    once would hold masks and a sorted copy of the indices as large as them.
+    """
+    blocks = _row_blocks(*indices.shape)
+    n_bad, first = 0, None
+    for rows in blocks:
+        bad = (indices[rows] != -1) & ~np.isfinite(scores[rows])
+        if bad.any():
+            n_bad += int(bad.sum())
+            if first is None:
+                row, col = np.argwhere(bad)[0]
+                first = (rows.start + row, col)
+    if n_bad:
+        raise ValueError(
+            f"scores of top-k scores must be finite; found {n_bad} NaN or infinite "
+            f"value(s), the first at row {first[0]}, position {first[1]}."
+        )
+    # A padded slot gets a negative key of its own, so that it repeats nothing.
+    padding = -1 - np.arange(indices.shape[1], dtype=indices.dtype)
+    for rows in blocks:
+        block = indices[rows]
+        ordered = np.sort(np.where(block != -1, block, padding), 1)
+        repeated = ordered[:, 1:] == ordered[:, :-1]
+        if repeated.any():
+            row, col = np.argwhere(repeated)[0]
+            raise ValueError(
+                f"indices of top-k scores must not repeat a label in a row; row "
+                f"{rows.start + row} has label {ordered[row, col]} more than once."
+            )
+
+
+def top_k_decisions(top, theta):
+    """Decisions ``scores > theta`` of top-k scores, an absent label scoring 0.
+
+    With no negative threshold, a canonical CSR matrix of int64 (sorted
+    indices, the positive decisions only), built from the ``(n, k)``
+    arrays: memory of one ``(n, k)`` mask and the positive decisions, no
+    CSR matrix of every slot. With a negative one, the absent labels are
+    positive where their threshold is negative: a dense array of int64.
+    ``theta`` is float64 of shape ``(n_labels,)``, checked.
+    """
+    import scipy.sparse as sp
+
+    indices, scores = top.indices, top.scores
+    n, k = indices.shape
+    blocks = _row_blocks(n, k)
+    if (theta < 0).any():
+        dense = np.empty(top.shape, dtype=np.int64)
+        dense[:] = 0 > theta
+        for rows in blocks:
+            block = indices[rows]
+            used = block != -1
+            labels = block[used]
+            dense[rows.start + np.nonzero(used)[0], labels] = (
+                scores[rows][used] > theta[labels]
+            )
+        return dense
+    # Float32 scores are compared with float64 thresholds exactly (numpy
+    # promotes), as the CSR path compared them.
+    keep = np.empty((n, k), dtype=bool)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    for rows in blocks:
+        block = indices[rows]
+        keep[rows] = (block != -1) & (scores[rows] > theta[block])
+        indptr[rows.start + 1 : min(rows.stop, n) + 1] = keep[rows].sum(1)
+    np.cumsum(indptr, out=indptr)
+    kept = np.empty(int(indptr[-1]), dtype=indices.dtype)
+    for rows in blocks:
+        # Each row's kept labels in increasing order, the others (as
+        # n_labels) after them: row after row, the CSR's sorted indices.
+        ordered = np.where(keep[rows], indices[rows], top.n_labels)
+        ordered.sort(axis=1)
+        stop = min(rows.stop, n)
+        kept[indptr[rows.start] : indptr[stop]] = ordered[ordered < top.n_labels]
+    return sp.csr_matrix(
+        (np.ones(kept.size, dtype=np.int64), kept, indptr), shape=top.shape
+    )
 
 
 def label_lists_to_csr(lists, n_samples, n_labels, name="Y"):

@@ -166,3 +166,243 @@ def test_top_k_memory_stays_near_the_input():
         finally:
             tracemalloc.stop()
         assert peak < 3.5 * given, peak / given
+
+
+def test_top_k_indices_stored_as_int32_and_not_copied():
+    indices = np.array([[2, 0], [1, -1]], dtype=np.int32)
+    top = TopKScores(indices, [[0.9, 0.4], [0.7, 0.0]], n_labels=3)
+    assert top.indices is indices  # the user's array, no copy
+    for given in (
+        indices.astype(np.int64),
+        indices.astype(np.int16),
+        indices.astype(np.float64),
+        indices.tolist(),
+        np.asfortranarray(indices),
+        np.repeat(indices, 2, axis=1)[:, ::2],  # int32, not contiguous
+    ):
+        top = TopKScores(given, [[0.9, 0.4], [0.7, 0.0]], n_labels=3)
+        assert top.indices.dtype == np.int32 and top.indices.flags.c_contiguous
+        assert_array_equal(top.indices, indices)
+    unsigned = TopKScores(np.array([[4]], dtype=np.uint64), [[1.0]])
+    assert unsigned.indices.dtype == np.int32 and unsigned.n_labels == 5
+    # Labels beyond int32: int64, with the value kept.
+    wide = TopKScores(np.array([[2**31, -1]]), [[0.5, 0.0]])
+    assert wide.n_labels == 2**31 + 1 and wide.indices.dtype == np.int64
+    assert wide.indices[0, 0] == 2**31
+    assert TopKScores([[0]], [[1.0]], n_labels=2**31).indices.dtype == np.int64
+    empty = TopKScores(np.zeros((2, 0), dtype=np.int64), np.zeros((2, 0)), 3)
+    assert empty.indices.dtype == np.int32 and empty.shape == (2, 3)
+    assert apply_thresholds(empty, 0.5).nnz == 0
+    assert_array_equal(apply_thresholds(empty, [-1, 0, 1]), [[1, 0, 0]] * 2)
+
+
+@pytest.mark.parametrize(
+    ("index", "n_labels", "match"),
+    [
+        # Both wrap to small valid int32 indices if narrowed before checking.
+        (2**32 + 1, 10, "below n_labels=10; got 4294967297 at row 1, position 0"),
+        (-(2**32) - 1, None, r">= 0, or -1 for padding; got -4294967297 at row 1"),
+        (2**31, 2**31, "below n_labels=2147483648; got 2147483648 at row 1"),
+    ],
+)
+def test_top_k_out_of_range_int64_indices_raise(index, n_labels, match):
+    indices = np.array([[0, 1], [index, 2]], dtype=np.int64)
+    with pytest.raises(ValueError, match=match):
+        TopKScores(indices, np.ones((2, 2)), n_labels=n_labels)
+
+
+@pytest.mark.parametrize(
+    ("indices", "scores", "match"),
+    [
+        # The first of several blocks of rows is not the first to be bad.
+        ("last", "nan", "found 2 NaN or infinite value.*row 29999, position 1"),
+        ("last", None, "row 29999 has label 7 more than once"),
+        (None, "nan", "found 2 NaN or infinite value.*row 29999, position 1"),
+    ],
+)
+def test_top_k_errors_name_the_row_across_blocks(indices, scores, match):
+    n, k = 30_000, 20  # a few blocks of rows are checked one at a time
+    idx = np.tile(np.arange(k, dtype=np.int32), (n, 1))
+    values = np.ones((n, k), dtype=np.float32)
+    if indices:
+        idx[-1, 3] = 7
+    if scores:
+        values[-1, [1, 5]] = np.nan
+    with pytest.raises(ValueError, match=match):
+        TopKScores(idx, values)
+
+
+def test_top_k_construction_does_not_copy_int32_indices():
+    # numpy's allocations are traced: validated a block of rows at a time and
+    # kept as given, int32 indices and float32 scores cost a few MB of
+    # temporaries whatever n; the int64 copy and whole-array checks took
+    # 26 bytes a slot.
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    n, n_labels, k = 400_000, 3000, 10
+    indices = rng.integers(0, n_labels // k, (n, k)) + np.arange(k) * (n_labels // k)
+    indices[rng.random((n, k)) < 0.1] = -1
+    indices = indices.astype(np.int32)
+    scores = rng.random((n, k)).astype(np.float32)
+    tracemalloc.start()
+    try:
+        top = TopKScores(indices, scores, n_labels=n_labels)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2 * indices.size, peak / indices.size  # bytes per slot
+    assert top.indices is indices
+
+
+def random_top_k(rng, dtype, n=300, n_labels=12, k=5):
+    """Top-k scores with padding, empty rows, explicit zeros and negatives."""
+    indices = np.full((n, k), -1)
+    scores = rng.normal(0.3, 0.4, (n, k)).round(1).astype(dtype)  # ties
+    S = np.zeros((n, n_labels), dtype=dtype)
+    for i in range(n):
+        size = rng.integers(0, k + 1)
+        labels = rng.choice(n_labels, size, replace=False)
+        indices[i, :size] = labels
+        S[i, labels] = scores[i, :size]
+    scores[indices == -1] = rng.normal(0, 5, (indices == -1).sum())  # ignored
+    return TopKScores(indices, scores, n_labels=n_labels), S
+
+
+def dense_decisions(S, theta):
+    """``S > theta`` in float64, as skthresh compares (a Python float would
+    be compared in float32 with float32 scores)."""
+    return (S > np.asarray(theta, dtype=np.float64)).astype(np.int64)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_top_k_decisions_equal_those_of_the_csr_and_dense(dtype):
+    rng = np.random.default_rng(5)
+    for _ in range(4):
+        top, S = random_top_k(rng, dtype)
+        stored = np.unique(top.scores[top.indices != -1])
+        for theta in (
+            rng.uniform(0, 0.8, 12),
+            rng.choice(stored[stored >= 0], 12).astype(np.float64),  # ties
+            np.zeros(12),  # the explicit zeros stay negative
+            0.3,
+        ):
+            decisions = apply_thresholds(top, theta)
+            old = apply_thresholds(top.to_csr(), theta)
+            assert type(decisions) is sp.csr_matrix and type(old) is sp.csr_matrix
+            assert decisions.dtype == old.dtype == np.int64
+            assert decisions.shape == old.shape == S.shape
+            for field in ("data", "indices", "indptr"):
+                assert_array_equal(getattr(decisions, field), getattr(old, field))
+                assert getattr(decisions, field).dtype == getattr(old, field).dtype
+            assert decisions.has_canonical_format
+            assert_array_equal(decisions.toarray(), dense_decisions(S, theta))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_top_k_decisions_with_a_negative_threshold_are_dense(dtype):
+    # An absent label scores 0: positive wherever its threshold is negative,
+    # as for a CSR matrix's missing entries.
+    rng = np.random.default_rng(6)
+    top, S = random_top_k(rng, dtype)
+    stored = top.scores[top.indices != -1]
+    for theta in (
+        rng.uniform(-0.5, 0.5, 12),
+        np.r_[-1e-9, np.zeros(11)],
+        np.r_[stored[stored < 0][:3], rng.uniform(-0.2, 0.6, 9)],  # ties
+        -0.1,
+    ):
+        decisions = apply_thresholds(top, theta)
+        assert type(decisions) is np.ndarray and decisions.dtype == np.int64
+        assert_array_equal(decisions, apply_thresholds(top.to_csr(), theta))
+        assert_array_equal(decisions, dense_decisions(S, theta))
+    with pytest.raises(ValueError, match=r"shape \(12,\), one per label; got shape"):
+        apply_thresholds(top, np.zeros(3))
+
+
+def test_top_k_decisions_memory_is_a_mask_and_the_positives():
+    # numpy's allocations are traced: through a CSR matrix of every slot
+    # (with its coordinates, float64 scores and int64 decisions) the peak
+    # was 28 bytes a slot; built from the (n, k) arrays it is one bool mask,
+    # the row pointers and the positive decisions (plus a block's
+    # temporaries).
+    import tracemalloc
+
+    rng = np.random.default_rng(1)
+    n, n_labels, k = 400_000, 3000, 10
+    indices = rng.integers(0, n_labels // k, (n, k)) + np.arange(k) * (n_labels // k)
+    indices[rng.random((n, k)) < 0.1] = -1
+    top = TopKScores(indices.astype(np.int32), rng.random((n, k)).astype(np.float32))
+    theta = np.full(top.n_labels, 0.9)
+    tracemalloc.start()
+    try:
+        decisions = apply_thresholds(top, theta)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    positives = decisions.nnz
+    assert 0.05 * n * k < positives < 0.15 * n * k  # about 9%
+    bound = n * k + 12 * positives + 16 * (n + 1) + 2**18 * 16
+    assert peak < bound, (peak / bound, peak / (n * k))
+
+
+def test_row_blocks_read_top_k_rows_dense():
+    from skthresh.strategies._row_blocks import RowBlocks
+
+    rng = np.random.default_rng(2)
+    for dtype in (np.float32, np.float64):
+        top, S = random_top_k(rng, dtype, n=50)
+        Y = rng.random(S.shape) < 0.3
+        blocks = RowBlocks(Y, top, rows=7)
+        Y_all, S_all = blocks.arrays()
+        assert S_all.dtype == dtype
+        assert_array_equal(S_all, S)
+        assert_array_equal(Y_all, Y)
+        assert_array_equal(blocks.pos, Y.sum(0))
+
+
+@pytest.mark.parametrize("strategy", ["global", "coordinate", "surrogate"])
+def test_top_k_samples_average_bit_identical_to_csr_and_dense(strategy, monkeypatch):
+    problems = [top_k_problem(seed, n=120, n_labels=10, k=3) for seed in range(2)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # degenerate labels
+        expected = []
+        for top, _, Y, S in problems:
+            dense = learn_thresholds(
+                Y, S, strategy=make_strategy(strategy), metric="f1_samples"
+            )
+            from_csr = learn_thresholds(
+                sp.csr_matrix(Y),
+                top.to_csr(),
+                strategy=make_strategy(strategy),
+                metric="f1_samples",
+            )
+            assert_array_equal(from_csr, dense)
+            expected.append(dense)
+
+        def no_csr(self):
+            raise AssertionError("top-k scores converted to CSR")
+
+        # Read by row blocks straight from the (n, k) arrays.
+        monkeypatch.setattr(TopKScores, "to_csr", no_csr)
+        for (top, lists, Y, _), dense in zip(problems, expected, strict=True):
+            for labels in (lists, Y, sp.csr_matrix(Y)):
+                found = learn_thresholds(
+                    labels, top, strategy=make_strategy(strategy), metric="f1_samples"
+                )
+                assert_array_equal(found, dense)
+
+
+def test_top_k_with_sample_weight_goes_through_the_csr():
+    top, lists, Y, S = top_k_problem(7, n=150, n_labels=8, k=3)
+    weights = np.random.default_rng(7).uniform(0.5, 2.0, 150)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # degenerate labels
+        for metric in ("f1_micro", "f1_macro"):
+            dense = learn_thresholds(
+                Y, S, strategy="coordinate", metric=metric, sample_weight=weights
+            )
+            from_top = learn_thresholds(
+                lists, top, strategy="coordinate", metric=metric, sample_weight=weights
+            )
+            assert_array_equal(from_top, dense)

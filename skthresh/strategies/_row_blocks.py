@@ -4,6 +4,7 @@ import copy
 
 import numpy as np
 
+from skthresh._top_k import TopKScores
 from skthresh._validation import (
     check_indicator,
     check_scores,
@@ -24,14 +25,17 @@ class RowBlocks:
     For metrics whose counts are per sample (the samples average), a block
     of rows holds everything about its samples: their counts come from that
     block only. Inputs too large to load whole (a ``numpy.memmap``, a scipy
-    sparse matrix, a Dask array) are read block by block; every block is
-    validated as :func:`~skthresh.learn_thresholds` validates a matrix, with
-    rows in messages counted from the first row.
+    sparse matrix, a Dask array, :class:`~skthresh.TopKScores`) are read
+    block by block (a block of top-k rows is dense, 0 outside each row's
+    ``k`` labels); every block is validated as
+    :func:`~skthresh.learn_thresholds` validates a matrix, with rows in
+    messages counted from the first row.
 
     Parameters
     ----------
     Y : {array-like, sparse matrix, dask array} of shape (n_samples, n_labels)
-    S : {array-like, sparse matrix, dask array} of shape (n_samples, n_labels)
+    S : {array-like, sparse matrix, dask array, TopKScores} of shape \
+            (n_samples, n_labels)
     rows : int or None, default=None
         Rows per block; by default about 64 MB of scores (a Dask array's
         own blocks of rows).
@@ -163,6 +167,8 @@ def _shape(obj):
 
 
 def _rows(obj, start, stop):
+    if isinstance(obj, TopKScores):
+        return obj._dense_rows(start, stop)
     if not hasattr(obj, "shape"):
         obj = np.asarray(obj)
     if hasattr(obj, "tocsr"):
