@@ -133,6 +133,14 @@ def test_top_k_summary_fields_equal_those_of_the_csr():
             assert getattr(direct, field).dtype == getattr(csr, field).dtype
 
 
+def padded_top_k(n, n_labels, k, seed):
+    """int32 indices (k distinct labels a row, 10% padded) and float32 scores."""
+    rng = np.random.default_rng(seed)
+    indices = rng.integers(0, n_labels // k, (n, k)) + np.arange(k) * (n_labels // k)
+    indices[rng.random((n, k)) < 0.1] = -1
+    return indices.astype(np.int32), rng.random((n, k)).astype(np.float32)
+
+
 def test_top_k_memory_stays_near_the_input():
     # numpy's allocations are traced: converting to a CSR matrix first (a
     # second copy of every entry, int64 coordinates) peaked at 5.4 times
@@ -140,14 +148,10 @@ def test_top_k_memory_stays_near_the_input():
     # arrays, the peak is the sort keys and the sorted scores: 2.6.
     import tracemalloc
 
-    rng = np.random.default_rng(0)
     n, n_labels, k = 100_000, 3000, 10
-    # k distinct labels per row, some rows padded.
-    indices = rng.integers(0, n_labels // k, (n, k)) + np.arange(k) * (n_labels // k)
-    indices[rng.random((n, k)) < 0.1] = -1
-    indices = indices.astype(np.int32)
-    scores = rng.random((n, k)).astype(np.float32)
+    indices, scores = padded_top_k(n, n_labels, k, seed=0)
     top = TopKScores(indices, scores, n_labels=n_labels)
+    rng = np.random.default_rng(1)
     rows = np.repeat(np.arange(n), 3)
     Y = sp.csr_matrix(
         (np.ones(rows.size, dtype=bool), (rows, rng.integers(0, n_labels, rows.size))),
@@ -239,12 +243,8 @@ def test_top_k_construction_does_not_copy_int32_indices():
     # 26 bytes a slot.
     import tracemalloc
 
-    rng = np.random.default_rng(0)
     n, n_labels, k = 400_000, 3000, 10
-    indices = rng.integers(0, n_labels // k, (n, k)) + np.arange(k) * (n_labels // k)
-    indices[rng.random((n, k)) < 0.1] = -1
-    indices = indices.astype(np.int32)
-    scores = rng.random((n, k)).astype(np.float32)
+    indices, scores = padded_top_k(n, n_labels, k, seed=0)
     tracemalloc.start()
     try:
         top = TopKScores(indices, scores, n_labels=n_labels)
@@ -328,11 +328,8 @@ def test_top_k_decisions_memory_is_a_mask_and_the_positives():
     # temporaries).
     import tracemalloc
 
-    rng = np.random.default_rng(1)
-    n, n_labels, k = 400_000, 3000, 10
-    indices = rng.integers(0, n_labels // k, (n, k)) + np.arange(k) * (n_labels // k)
-    indices[rng.random((n, k)) < 0.1] = -1
-    top = TopKScores(indices.astype(np.int32), rng.random((n, k)).astype(np.float32))
+    n, k = 400_000, 10
+    top = TopKScores(*padded_top_k(n, 3000, k, seed=1))
     theta = np.full(top.n_labels, 0.9)
     tracemalloc.start()
     try:

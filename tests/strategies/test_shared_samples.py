@@ -60,7 +60,8 @@ def test_samples_shared_threshold_is_the_same_whatever_the_blocks(rows):
     assert value == pytest.approx(expected_value, abs=1e-12)
 
 
-def test_samples_shared_threshold_counts_held_labels():
+def held_problem():
+    """40 x 5 labels and scores, labels 0 and 3 held at 0.5, and the metric."""
     rng = np.random.default_rng(3)
     Y = rng.random((40, 5)) < 0.3
     S = (0.4 * Y + 0.6 * rng.random((40, 5))).astype(np.float32)
@@ -68,6 +69,11 @@ def test_samples_shared_threshold_counts_held_labels():
     metric = HeldFBeta.from_decisions(
         FBeta(1.0, "samples"), Y[:, held], S[:, held] > 0.5
     )
+    return Y, S, held, metric
+
+
+def test_samples_shared_threshold_counts_held_labels():
+    Y, S, held, metric = held_problem()
     free = ~held
 
     def whole(t):
@@ -107,13 +113,7 @@ def test_samples_bound_is_at_least_the_brute_force_best(seed, n_bins):
 
 
 def test_samples_bound_counts_held_labels():
-    rng = np.random.default_rng(3)
-    Y = rng.random((40, 5)) < 0.3
-    S = (0.4 * Y + 0.6 * rng.random((40, 5))).astype(np.float32)
-    held = np.array([True, False, False, True, False])
-    metric = HeldFBeta.from_decisions(
-        FBeta(1.0, "samples"), Y[:, held], S[:, held] > 0.5
-    )
+    Y, S, held, metric = held_problem()
     free = ~held
     _, best = best_shared_threshold(Y[:, free], S[:, free], metric)
     bound = shared_samples_bound(Y[:, free], S[:, free], metric)
