@@ -637,11 +637,23 @@ class ScoreSummary:
         return label, value, self.n_samples - rank
 
     def stored_blocks(self, max_bytes=16 * 2**20):
-        """Every stored score once, in blocks of about ``max_bytes``."""
-        flat, lengths = self.stored()
-        size = max(1, max_bytes // max(1, flat.itemsize))
-        for a in range(0, flat.size, size):
-            yield flat[a : a + size]
+        """Every stored score once, in blocks of at most about ``max_bytes``.
+
+        Views of the summary's own memory, read run by run of labels whose
+        scores follow each other: no copy, even for a summary of some
+        labels of another (:meth:`take_labels`).
+        """
+        size = max(1, max_bytes // max(1, self._flat.itemsize))
+        start, stop = self._start, self._stop
+        breaks = np.flatnonzero(start[1:] != stop[:-1]) + 1
+        firsts = np.concatenate([[0], breaks])
+        lasts = np.concatenate([breaks, [start.size]])
+        for first, last in zip(firsts, lasts, strict=True):
+            if first == last:
+                continue
+            lo, hi = int(start[first]), int(stop[last - 1])
+            for a in range(lo, hi, size):
+                yield self._flat[a : min(a + size, hi)]
 
     def take_labels(self, labels):
         """A summary of some of the labels only.
@@ -677,14 +689,60 @@ class ScoreSummary:
 
     @contextlib.contextmanager
     def _label_view(self, labels):
-        """A summary of some labels that shares this one's scores, for a while.
+        """A summary of some labels that shares this one's memory, for a while.
+
+        For a dense summary whose rows follow each other, the kept labels'
+        rows are moved to the front in place (the others are saved aside), a
+        summary of views on them is yielded, and every row is put back
+        afterwards, even on error: memory of the labels left out only, and
+        the view's rows still follow each other, so that :attr:`values`
+        needs no copy. Other summaries yield :meth:`take_labels`, which
+        shares their stored scores. The summary must not be used elsewhere
+        meanwhile.
 
         Parameters
         ----------
         labels : ndarray of bool of shape (n_labels,)
             The labels kept.
         """
-        yield self.take_labels(np.flatnonzero(labels))
+        keep = np.flatnonzero(labels)
+        n = self.n_samples
+        start = self._start
+        rows_follow = bool(n and self.n_labels) and bool(
+            (start == start[0] + n * np.arange(start.size)).all()
+        )
+        if type(self) is not ScoreSummary or self._has_zeros or not rows_follow:
+            yield self.take_labels(keep)
+            return
+        left = np.flatnonzero(~np.asarray(labels, dtype=bool))
+        values, pos_values, pos_start = self.values, self.pos_values, self.pos_start
+        saved_rows = values[left].copy()
+        saved_pos = [pos_values[pos_start[j] : pos_start[j + 1]].copy() for j in left]
+        lengths = self.pos[keep]
+        new_start = np.concatenate([[0], np.cumsum(lengths)])
+        try:
+            # Forward moves: a row only ever moves to a lower index.
+            for k, j in enumerate(keep):
+                if k != j:
+                    values[k] = values[j]
+                a, b = pos_start[j], pos_start[j + 1]
+                if new_start[k] != a:
+                    pos_values[new_start[k] : new_start[k + 1]] = pos_values[a:b]
+            view = ScoreSummary.__new__(ScoreSummary)
+            set_dense(view, values[: keep.size], pos_values[: new_start[-1]], lengths)
+            yield view
+        finally:
+            # Backward moves restore the kept rows, then the saved ones.
+            for k in range(keep.size - 1, -1, -1):
+                j = keep[k]
+                a, b = pos_start[j], pos_start[j + 1]
+                if new_start[k] != a:
+                    pos_values[a:b] = pos_values[new_start[k] : new_start[k + 1]]
+                if k != j:
+                    values[j] = values[k]
+            values[left] = saved_rows
+            for j, part in zip(left, saved_pos, strict=True):
+                pos_values[pos_start[j] : pos_start[j + 1]] = part
 
     def scaled(self, factor):
         """A summary of the scores divided by ``factor`` (a power of two).

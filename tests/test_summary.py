@@ -570,11 +570,15 @@ def test_label_view_shares_memory_and_restores(seed):
     summary = ScoreSummary.from_chunks([(Y, S)])
     values, pos_values = summary.values.copy(), summary.pos_values.copy()
     keep = rng.random(n_labels) < 0.6
+    # take_labels shares the scores that the view moves: read it first.
     copied = summary.take_labels(keep)
+    expected = [copied.values.copy(), copied.pos_values.copy(), copied.pos.copy()]
     with summary._label_view(keep) as view:
-        assert_array_equal(view.values, copied.values)
-        assert_array_equal(view.pos_values, copied.pos_values)
-        assert_array_equal(view.pos, copied.pos)
+        assert_array_equal(view.values, expected[0])
+        assert_array_equal(view.pos_values, expected[1])
+        assert_array_equal(view.pos, expected[2])
+        if keep.any():  # rows that follow each other: values is not a copy
+            assert np.shares_memory(view.values, summary._flat)
         if keep.any():
             assert np.shares_memory(view._flat, summary._flat)
     assert_array_equal(summary.values, values)
@@ -669,3 +673,21 @@ def test_strategy_verbose_reports_the_summary_build_first(capsys):
         sp.csr_matrix(Y), sp.csr_matrix(S), strategy="coordinate", verbose=1
     )
     assert "[ScoreSummary] built: 300 samples x 5 labels" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_stored_blocks_of_some_labels_are_views(sparse):
+    # A summary of some labels (rare labels held) must not gather a copy of
+    # every stored score to sweep them: that took 3.5 times the matrix.
+    rng = np.random.default_rng(0)
+    Y = rng.random((300, 9)) < 0.3
+    S = rng.random((300, 9)).astype(np.float32)
+    if sparse:
+        S[S < 0.5] = 0
+        S = sp.csr_matrix(S)
+    summary = ScoreSummary.from_arrays(Y, S)
+    part = summary.take_labels(np.array([0, 2, 3, 7]))
+    blocks = list(part.stored_blocks(max_bytes=64))
+    assert all(np.shares_memory(block, summary._flat) for block in blocks)
+    flat, _ = part.stored()
+    assert_array_equal(np.concatenate(blocks), flat)
