@@ -14,6 +14,8 @@ from skthresh._summary_build import (
     check_sparse_chunk,
     check_sparse_indicator,
     is_sparse,
+    rows_follow,
+    rows_in_place,
     set_dense,
     set_ragged,
 )
@@ -706,43 +708,11 @@ class ScoreSummary:
             The labels kept.
         """
         keep = np.flatnonzero(labels)
-        n = self.n_samples
-        start = self._start
-        rows_follow = bool(n and self.n_labels) and bool(
-            (start == start[0] + n * np.arange(start.size)).all()
-        )
-        if type(self) is not ScoreSummary or self._has_zeros or not rows_follow:
+        if type(self) is not ScoreSummary or not rows_follow(self):
             yield self.take_labels(keep)
             return
-        left = np.flatnonzero(~np.asarray(labels, dtype=bool))
-        values, pos_values, pos_start = self.values, self.pos_values, self.pos_start
-        saved_rows = values[left].copy()
-        saved_pos = [pos_values[pos_start[j] : pos_start[j + 1]].copy() for j in left]
-        lengths = self.pos[keep]
-        new_start = np.concatenate([[0], np.cumsum(lengths)])
-        try:
-            # Forward moves: a row only ever moves to a lower index.
-            for k, j in enumerate(keep):
-                if k != j:
-                    values[k] = values[j]
-                a, b = pos_start[j], pos_start[j + 1]
-                if new_start[k] != a:
-                    pos_values[new_start[k] : new_start[k + 1]] = pos_values[a:b]
-            view = ScoreSummary.__new__(ScoreSummary)
-            set_dense(view, values[: keep.size], pos_values[: new_start[-1]], lengths)
+        with rows_in_place(self, labels) as view:
             yield view
-        finally:
-            # Backward moves restore the kept rows, then the saved ones.
-            for k in range(keep.size - 1, -1, -1):
-                j = keep[k]
-                a, b = pos_start[j], pos_start[j + 1]
-                if new_start[k] != a:
-                    pos_values[a:b] = pos_values[new_start[k] : new_start[k + 1]]
-                if k != j:
-                    values[j] = values[k]
-            values[left] = saved_rows
-            for j, part in zip(left, saved_pos, strict=True):
-                pos_values[pos_start[j] : pos_start[j + 1]] = part
 
     def scaled(self, factor):
         """A summary of the scores divided by ``factor`` (a power of two).

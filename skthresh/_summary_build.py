@@ -1,5 +1,6 @@
 """Building a ScoreSummary: dense rows sorted in place, sparse stored entries."""
 
+import contextlib
 import mmap
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -475,3 +476,53 @@ def check_sparse_indicator(Y, *, name="Y"):
         )
     Y.eliminate_zeros()
     return Y.astype(bool)
+
+
+def rows_follow(summary):
+    """Whether a summary is dense with its label rows one after the other."""
+    n, start = summary.n_samples, summary._start
+    if summary._has_zeros or not (n and start.size):
+        return False
+    return bool((start == start[0] + n * np.arange(start.size)).all())
+
+
+@contextlib.contextmanager
+def rows_in_place(summary, labels):
+    """A summary of some labels whose rows are moved to the front, for a while.
+
+    The kept labels' rows (of a summary whose rows follow each other, see
+    :func:`rows_follow`) are moved to the front in place, the others saved
+    aside; a summary of views on them is yielded, and every row is put back
+    afterwards, even on error. Memory of the labels left out only.
+    """
+    keep = np.flatnonzero(labels)
+    left = np.flatnonzero(~np.asarray(labels, dtype=bool))
+    values, pos_values = summary.values, summary.pos_values
+    pos_start = summary.pos_start
+    saved_rows = values[left].copy()
+    saved_pos = [pos_values[pos_start[j] : pos_start[j + 1]].copy() for j in left]
+    lengths = summary.pos[keep]
+    new_start = np.concatenate([[0], np.cumsum(lengths)])
+    try:
+        # Forward moves: a row only ever moves to a lower index.
+        for k, j in enumerate(keep):
+            if k != j:
+                values[k] = values[j]
+            a, b = pos_start[j], pos_start[j + 1]
+            if new_start[k] != a:
+                pos_values[new_start[k] : new_start[k + 1]] = pos_values[a:b]
+        view = type(summary).__new__(type(summary))
+        set_dense(view, values[: keep.size], pos_values[: new_start[-1]], lengths)
+        yield view
+    finally:
+        # Backward moves restore the kept rows, then the saved ones.
+        for k in range(keep.size - 1, -1, -1):
+            j = keep[k]
+            a, b = pos_start[j], pos_start[j + 1]
+            if new_start[k] != a:
+                pos_values[a:b] = pos_values[new_start[k] : new_start[k + 1]]
+            if k != j:
+                values[j] = values[k]
+        values[left] = saved_rows
+        for j, part in zip(left, saved_pos, strict=True):
+            pos_values[pos_start[j] : pos_start[j + 1]] = part
