@@ -9,10 +9,8 @@ from skthresh.strategies._held import (
     hold_block_labels,
     hold_labels,
     hold_summary_labels,
-    plain_metric,
 )
 from skthresh.strategies._shared import shared_threshold
-from skthresh.strategies._shared_samples import best_samples_cut
 
 
 class DenseData:
@@ -152,8 +150,7 @@ class BlockData:
 
     def shared_threshold(self, metric):
         """The best threshold shared by all labels."""
-        plain, offsets = plain_metric(metric)
-        return best_samples_cut(self.blocks.blocks, plain, offsets)[0]
+        return shared_threshold(self.blocks, None, metric)
 
     def hold(self, metric, held, thresholds):
         """The metric of the other labels, ``held`` ones fixed at ``thresholds``."""
