@@ -31,3 +31,11 @@ def descending_keys(values):
 def key_levels(keys):
     """The upper 32 bits of :func:`descending_keys`: equal for equal scores."""
     return (keys >> np.uint64(32)).astype(np.uint32)
+
+
+def key_scores(keys):
+    """The float32 scores of :func:`descending_keys` (``-0.0`` as ``+0.0``)."""
+    ordered = ~key_levels(keys)
+    positive = ordered >= np.uint32(2**31)
+    bits = np.where(positive, ordered & np.uint32(2**31 - 1), ~ordered)
+    return bits.view(np.float32)

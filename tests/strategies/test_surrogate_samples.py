@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import torch
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from skthresh.metrics import FBeta
 from skthresh.strategies import SurrogateThreshold
@@ -72,7 +72,7 @@ def test_analytic_gradient_is_the_autograd_one(seed, which):
     slope = rng.uniform(0.5, 5.0, size=S.shape[1]).astype(np.float32)
     device = torch.device("cpu")
     sample = SampleProblem(Y, S, device, Identity())
-    sample.rows = 7  # several blocks, one of them short
+    sample.chunk = 7  # labels split into pieces, several runs of them
     value, d_theta, d_slope = sample.value_and_grad(
         torch.tensor(theta), torch.tensor(slope), metric
     )
@@ -115,3 +115,62 @@ def test_auto_mode_follows_the_dense_descent(params):
     assert_allclose(auto.history_["objective"], dense.history_["objective"], atol=2e-3)
     assert auto.objective_ >= dense.objective_ - 2e-3
     assert_allclose(theta_auto, theta_dense, atol=1e-3)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_steep_slopes_leave_out_only_negligible_entries(seed):
+    # Slopes of hundreds put most entries dozens of slope units from their
+    # threshold, out of the step's reads: the gradient is still autograd's.
+    Y, S = problem(seed, n=300, L=6)
+    rng = np.random.default_rng(seed)
+    theta = rng.normal(scale=0.5, size=S.shape[1]).astype(np.float32)
+    slope = rng.uniform(50.0, 500.0, size=S.shape[1]).astype(np.float32)
+    metric = FBeta(1.0, "samples")
+    sample = SampleProblem(Y, S, torch.device("cpu"), Identity())
+    value, d_theta, d_slope = sample.value_and_grad(
+        torch.tensor(theta), torch.tensor(slope), metric
+    )
+    expected = autograd_reference(Y, S, theta, slope, metric)
+    near = np.abs(slope * (S - theta)) <= 30
+    assert near.mean() < 0.5  # most entries were left out
+    assert value == pytest.approx(expected[0], abs=1e-12)
+    assert_allclose(d_theta.numpy(), expected[1], rtol=1e-4, atol=1e-9)
+    assert_allclose(d_slope.numpy(), expected[2], rtol=1e-4, atol=1e-9)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 1000])
+def test_runs_read_each_wanted_entry_once(chunk):
+    Y, S = problem(0, n=40, L=5)
+    sample = SampleProblem(Y, S, torch.device("cpu"), Identity())
+    sample.chunk = chunk
+    start = torch.tensor([0, 5, 40, 12, 39])
+    stop = torch.tensor([40, 5, 40, 30, 40])
+    got = [(label, flat) for label, flat in sample._runs(start, stop)]
+    flat = torch.cat([f for _, f in got]).numpy()
+    label = torch.cat([lab for lab, _ in got]).numpy()
+    bounds = zip(start.tolist(), stop.tolist(), strict=True)
+    expected = np.concatenate(
+        [j * 40 + np.arange(a, b) for j, (a, b) in enumerate(bounds)]
+    )
+    assert_array_equal(flat, expected)
+    assert_array_equal(label, expected // 40)
+    assert all(len(f) <= 2 * chunk for _, f in got)
+
+
+def test_scale_statistics_are_those_of_the_matrix():
+    # More than 200,000 rows: the quantiles are those of every other row,
+    # as torch.quantile gives them.
+    rng = np.random.default_rng(0)
+    n = 200_003
+    S = rng.normal(size=(n, 3)).astype(np.float32)
+    S[:, 1] = np.where(rng.random(n) < 0.97, 0.25, S[:, 1])  # quantiles coincide
+    S[:, 2] = 1.5  # constant
+    Y = rng.random((n, 3)) < 0.2
+    sample = SampleProblem(Y, S, torch.device("cpu"), Identity())
+    spreads = sample.label_spreads(fallback=7.0).numpy()
+    lo, hi = torch.quantile(torch.from_numpy(S[::2]), torch.tensor([0.05, 0.95]), dim=0)
+    assert spreads[0] == (hi - lo)[0]
+    assert spreads[1] == S[:, 1].max() - S[:, 1].min()
+    assert spreads[2] == 7.0
+    every = max(1, S.size // 200_000)
+    assert_array_equal(sample.sample_values(), S.reshape(-1)[::every])
