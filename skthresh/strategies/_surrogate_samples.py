@@ -82,8 +82,8 @@ class SampleProblem:
         # Torch's own threads: a step's reads are large, flat tensors.
         self.step_work = n * n_labels
         scores = np.empty((n_labels, n), dtype=np.float32)
-        labels = np.empty((n_labels, n), dtype=bool)
         pos = np.empty(n, dtype=np.int64)
+        hit_rows, hit_cols = [], []  # the positive entries
         self._samples = []
         # Up to 200,000 evenly spaced entries of the transformed matrix.
         self._every = max(1, (n * n_labels) // 200_000)
@@ -99,19 +99,21 @@ class SampleProblem:
             block = transform.forward(S_block).astype(np.float32)
             stop = start + len(block)
             scores[:, start:stop] = block.T
-            labels[:, start:stop] = Y_block.T
+            r, c = np.nonzero(Y_block)
+            hit_rows.append(r + start)
+            hit_cols.append(c)
             pos[start:stop] = Y_block.sum(axis=1, dtype=np.int64)
             first = -(start * n_labels) % self._every
             self._samples.append(block.reshape(-1)[first :: self._every].copy())
-        order, self._spreads = _sort_labels(scores, labels)
+        hits = _Positives(np.concatenate(hit_rows), np.concatenate(hit_cols), n)
+        code, self._spreads = _sort_labels(scores, hits)
         # Negated, each label's scores increase: torch's binary search order.
         np.negative(scores, out=scores)
         self.U = torch.as_tensor(scores).to(device)
-        self.order = torch.as_tensor(order).to(device)
-        self.y = torch.as_tensor(labels).to(device)
+        # Each sorted entry's sample and label as one integer: 2 * row + y.
+        self.code = torch.as_tensor(code).to(device)
         self.pos = torch.as_tensor(pos, dtype=torch.float64, device=device)
-        del scores, labels, order
-        self._base = torch.arange(n_labels, device=device, dtype=torch.int64) * n
+        del scores, code
 
     def sample_values(self):
         """Up to 200,000 evenly spaced transformed scores, as numpy."""
@@ -150,9 +152,10 @@ class SampleProblem:
         tp = torch.zeros(self.n, dtype=f64, device=device)
         pp = torch.zeros(self.n, dtype=f64, device=device)
         for _, flat in self._runs(torch.zeros_like(above), above):
-            rows = self.order.view(-1)[flat]
+            code = self.code.view(-1)[flat]
+            rows = code >> 1
             pp.index_add_(0, rows, torch.ones(len(rows), dtype=f64, device=device))
-            hits = rows[self.y.view(-1)[flat]]
+            hits = rows[(code & 1).bool()]
             tp.index_add_(0, hits, torch.ones(len(hits), dtype=f64, device=device))
         value = metric.from_counts(tp, pp, self.pos, where=torch.where)
         # d mean F / d tp_i and d pp_i: each sample's own counts.
@@ -173,11 +176,12 @@ class SampleProblem:
         d_theta = torch.zeros(len(neg), dtype=f64, device=device)
         d_slope = torch.zeros_like(d_theta) if self.slope_gradient else None
         for label, flat in self._runs(start, stop):
-            rows, y = self.order.view(-1)[flat], self.y.view(-1)[flat]
+            code = self.code.view(-1)[flat]
             x = torch.sub(neg[label], self.U.view(-1)[flat])  # score - theta, exactly
             del flat
-            w = torch.where(y, AB[rows], B[rows])
-            del rows, y
+            rows = code >> 1
+            w = torch.where((code & 1).bool(), AB[rows], B[rows])
+            del rows, code
             k = torch.mul(x, slope[label]).sigmoid_()
             k.addcmul_(k, k, value=-1.0).mul_(w)  # sigmoid(z) * sigmoid(-z) * w
             d_theta.index_add_(0, label, k.to(f64))
@@ -222,23 +226,42 @@ class SampleProblem:
         return self.transform.inverse(theta.detach().cpu().numpy())
 
 
-def _sort_labels(scores, labels):
-    """Sort each label's scores in place, decreasing, with its labels.
+class _Positives:
+    """The positive entries, by label: each label's column on demand."""
+
+    def __init__(self, rows, cols, n):
+        by_label = np.argsort(cols, kind="stable")
+        self.rows = rows[by_label]
+        self.starts = np.searchsorted(
+            cols[by_label], np.arange(cols.max(initial=-1) + 2)
+        )
+        self.n = n
+
+    def columns(self, j0, j1):
+        """Labels ``j0`` to ``j1`` as a boolean array of shape (j1 - j0, n)."""
+        out = np.zeros((j1 - j0, self.n), dtype=bool)
+        for j in range(j0, min(j1, len(self.starts) - 1)):
+            out[j - j0, self.rows[self.starts[j] : self.starts[j + 1]]] = True
+        return out
+
+
+def _sort_labels(scores, hits):
+    """Sort each label's scores in place, decreasing.
 
     Parameters
     ----------
     scores : ndarray of float32 of shape (n_labels, n_samples)
-    labels : ndarray of bool of shape (n_labels, n_samples)
+    hits : _Positives
 
     Returns
     -------
-    order : ndarray of int32 or int64 of shape (n_labels, n_samples)
-        The sample of each sorted entry.
+    code : ndarray of int32 or int64 of shape (n_labels, n_samples)
+        ``2 * sample + y`` of each sorted entry.
     spreads : ndarray of float32 of shape (n_labels,)
         See :meth:`SampleProblem.label_spreads`.
     """
     n_labels, n = scores.shape
-    order = np.empty(scores.shape, dtype=np.int32 if n < 2**31 else np.int64)
+    code = np.empty(scores.shape, dtype=np.int32 if n < 2**30 else np.int64)
     spreads = np.empty(n_labels, dtype=np.float32)
     width = max(1, _SORT_BYTES // max(1, 8 * n))
 
@@ -247,19 +270,19 @@ def _sort_labels(scores, labels):
         if n < 2**32:
             keys = descending_keys(scores[j0:j1])
             keys.sort(axis=1)
-            order[j0:j1] = keys & np.uint64(2**32 - 1)
+            order = (keys & np.uint64(2**32 - 1)).astype(code.dtype)
             scores[j0:j1] = key_scores(keys)
             del keys
         else:
-            idx = np.argsort(-scores[j0:j1], axis=1, kind="stable")
-            order[j0:j1] = idx
-            scores[j0:j1] = np.take_along_axis(scores[j0:j1], idx, axis=1)
-        labels[j0:j1] = np.take_along_axis(labels[j0:j1], order[j0:j1], axis=1)
-        spreads[j0:j1] = _quantile_spreads(scores[j0:j1], order[j0:j1])
+            order = np.argsort(-scores[j0:j1], axis=1, kind="stable")
+            scores[j0:j1] = np.take_along_axis(scores[j0:j1], order, axis=1)
+        spreads[j0:j1] = _quantile_spreads(scores[j0:j1], order)
+        y = np.take_along_axis(hits.columns(j0, j1), order, axis=1)
+        np.add(order * 2, y, out=code[j0:j1])
 
     with ThreadPoolExecutor(max(1, min(4, cpu_count()))) as pool:
         list(pool.map(sort, range(0, n_labels, width)))
-    return order, spreads
+    return code, spreads
 
 
 def _quantile_spreads(scores, order):
