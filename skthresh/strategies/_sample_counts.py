@@ -1,6 +1,9 @@
 """Per-sample counts under per-label thresholds, for the samples average."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
+from joblib import cpu_count
 
 from skthresh._cuts import midpoint
 from skthresh.strategies._held import plain_metric
@@ -30,9 +33,11 @@ def label_orders(S, Y, n_labels):
     tie_next = np.zeros((n_labels, n), dtype=bool)
     # At least 16 labels (a 64-byte line of float32 scores) per read of the
     # rows: a column alone would read the whole matrix for 4 bytes a row.
-    block = max(16, _LABEL_BLOCK_BYTES // max(1, 8 * n))
+    workers = max(1, min(4, cpu_count()))
+    block = max(16, _LABEL_BLOCK_BYTES // max(1, 8 * n * workers))
     packed = S.dtype == np.float32 and n < 2**32
-    for j0 in range(0, n_labels, block):
+
+    def sort(j0):
         j1 = min(j0 + block, n_labels)
         St = np.ascontiguousarray(S[:, j0:j1].T)
         if packed:
@@ -48,6 +53,10 @@ def label_orders(S, Y, n_labels):
         tie_next[j0:j1, :-1] = levels[:, :-1] == levels[:, 1:]
         Yt = np.ascontiguousarray(Y[:, j0:j1].T)
         y_desc[j0:j1] = np.take_along_axis(Yt, order[j0:j1], axis=1)
+
+    # Blocks of labels in threads: numpy releases the GIL in each step.
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(sort, range(0, n_labels, block)))
     return order, y_desc, tie_next
 
 
@@ -128,6 +137,10 @@ class SampleCounts:
         self._counts = np.zeros((n, 4), dtype=width)
         self.tp, self.pp, self.pos = (self._counts[:, c] for c in range(3))
         self.pos[:] = Y.sum(axis=1, dtype=np.int64) + self._held[2]
+        # Each sample's gain if one more of its labels turns positive, as a
+        # negative and as a positive of it (entry_gains), kept up to date as
+        # the counts change: a label's gains are then one gather.
+        self._gains = np.zeros((n, 2))
 
     def set_thresholds(self, thresholds):
         """Recompute every count for ``thresholds`` (one pass)."""
@@ -137,6 +150,12 @@ class SampleCounts:
         )
         self.pp[:] = D.sum(axis=1, dtype=np.int64) + self._held[1]
         self.n_above = D.sum(axis=0, dtype=np.int64)
+        self._update_gains(slice(None))
+
+    def _update_gains(self, rows):
+        tp, pp, pos = self.tp[rows], self.pp[rows], self.pos[rows]
+        for y in (False, True):
+            self._gains[rows, int(y)] = entry_gains(self.metric, tp, pp, pos, y)
 
     def value(self):
         """The metric at the current thresholds."""
@@ -161,13 +180,18 @@ class SampleCounts:
         """
         stop = self.n_samples if stop is None else stop
         y = self.y_desc[j, :stop]
-        counts = np.take(self._counts, self.order[j, :stop], axis=0)
-        tp, pp, pos = counts[:, 0], counts[:, 1], counts[:, 2]
-        # Without label j's own decision: the highest n_above are positive.
+        rows = self.order[j, :stop]
+        wide = rows if self.n_samples < 2**30 else rows.astype(np.int64)
+        gains = self._gains.reshape(-1).take(wide * 2 + y)
+        # The highest n_above are positive: their gains without label j's
+        # own decision.
         above = min(int(self.n_above[j]), stop)
-        tp[:above] -= y[:above]
-        pp[:above] -= 1
-        return entry_gains(self.metric, tp, pp, pos, y)
+        counts = np.take(self._counts, rows[:above], axis=0)
+        tp, pp, pos = counts[:, 0], counts[:, 1], counts[:, 2]
+        tp -= y[:above]
+        pp -= 1
+        gains[:above] = entry_gains(self.metric, tp, pp, pos, y[:above])
+        return gains
 
     def useful_stop(self, j):
         """Scores of label ``j`` past which no cut can be best, nor is current.
@@ -198,6 +222,7 @@ class SampleCounts:
         self.tp[idx] += sign * self.y_desc[j, lo:hi]
         self.pp[idx] += sign
         self.n_above[j] = n_above
+        self._update_gains(idx)
 
     def cut_threshold(self, j, n_above):
         """Central threshold of label ``j`` leaving ``n_above`` scores above."""
