@@ -50,7 +50,7 @@ class SampleProblem:
     theta``), as the dense formulation's autograd gives them.
 
     Each label's transformed scores are sorted once, in float32, with the
-    sample of each and whether it is positive (9 bytes an entry). A step
+    sample of each and whether it is positive (8 bytes an entry). A step
     finds each threshold by binary search; the exact per-sample counts come
     from the entries above it and the gradient from the entries with
     ``|z| < 30``, whose left-out share is below ``exp(-30)`` each.
@@ -151,8 +151,8 @@ class SampleProblem:
         above = torch.searchsorted(self.U, neg[:, None]).ravel()
         tp = torch.zeros(self.n, dtype=f64, device=device)
         pp = torch.zeros(self.n, dtype=f64, device=device)
-        for _, flat in self._runs(torch.zeros_like(above), above):
-            code = self.code.view(-1)[flat]
+        for _, entries in self._runs(torch.zeros_like(above), above):
+            code = self.code.view(-1)[entries]
             rows = code >> 1
             pp.index_add_(0, rows, torch.ones(len(rows), dtype=f64, device=device))
             hits = rows[(code & 1).bool()]
@@ -168,25 +168,25 @@ class SampleProblem:
         safe = torch.where(live, den, 1.0)
         A = torch.where(live, a / safe, 0.0) / self.n
         B = torch.where(live, -a * TP / (safe * safe), 0.0) / self.n
-        AB, B = (A + B).to(f32), B.to(f32)
+        # Each entry's weight A_i y_ij + B_i at 2 * i + y_ij: its code.
+        weights = torch.stack([B, A + B], dim=1).to(f32).view(-1)
         # The entries near each threshold: |score - theta| <= reach / slope.
         reach = _REACH / slope
         start = torch.searchsorted(self.U, (neg - reach)[:, None]).ravel()
         stop = torch.searchsorted(self.U, (neg + reach)[:, None], right=True).ravel()
         d_theta = torch.zeros(len(neg), dtype=f64, device=device)
         d_slope = torch.zeros_like(d_theta) if self.slope_gradient else None
-        for label, flat in self._runs(start, stop):
-            code = self.code.view(-1)[flat]
-            x = torch.sub(neg[label], self.U.view(-1)[flat])  # score - theta, exactly
-            del flat
-            rows = code >> 1
-            w = torch.where((code & 1).bool(), AB[rows], B[rows])
-            del rows, code
+        for label, entries in self._runs(start, stop):
+            w = weights[self.code.view(-1)[entries]]
+            x = torch.sub(
+                neg[label], self.U.view(-1)[entries]
+            )  # score - theta, exactly
+            del entries
             k = torch.mul(x, slope[label]).sigmoid_()
             k.addcmul_(k, k, value=-1.0).mul_(w)  # sigmoid(z) * sigmoid(-z) * w
-            d_theta.index_add_(0, label, k.to(f64))
+            _add(d_theta, label, k)
             if d_slope is not None:
-                d_slope.index_add_(0, label, k.mul_(x).to(f64))
+                _add(d_slope, label, k.mul_(x))
         return (
             float(value),
             (-d_theta).to(f32),
@@ -194,36 +194,51 @@ class SampleProblem:
         )
 
     def _runs(self, start, stop):
-        """``(label, flat)`` of the entries ``start[j] <= i < stop[j]`` of each label.
+        """The entries ``start[j] <= i < stop[j]`` of each label, in pieces.
 
-        ``flat`` indexes the flattened sorted arrays, ``label`` is each
-        entry's label; a few pieces of at most ``2 * self.chunk`` entries.
+        Yields ``(label, entries)``: a label (int) and a slice of the
+        flattened sorted arrays for a piece of one label's entries (read as
+        a view, without an index), or for several labels' smaller pieces a
+        tensor of each entry's label and one of its flat index. Pieces hold
+        at most ``self.chunk`` entries, and groups of small pieces about as
+        many.
         """
         torch = self.torch
         device = self.U.device
         start = start.cpu().numpy().astype(np.int64)
         length = np.maximum(stop.cpu().numpy().astype(np.int64) - start, 0)
-        # Pieces of at most `chunk` entries, runs of pieces of about `chunk`.
         count = -(-length // self.chunk)
         label = np.repeat(np.arange(len(length)), count)
-        if not len(label):
-            return
         nth = np.arange(len(label)) - np.repeat(np.cumsum(count) - count, count)
         first = start[label] + nth * self.chunk + label * np.int64(self.n)
         size = np.minimum(self.chunk, length[label] - nth * self.chunk)
+        # Pieces of a quarter chunk or more are read as slices; the rest
+        # grouped, each group's entries gathered through an index.
+        big = size >= max(1, self.chunk // 4)
+        for p in np.flatnonzero(big):
+            yield int(label[p]), slice(int(first[p]), int(first[p] + size[p]))
+        label, first, size = label[~big], first[~big], size[~big]
         before = np.cumsum(size) - size
         cuts = np.flatnonzero(np.diff(before // self.chunk)) + 1
-        for run in np.split(np.arange(len(label)), cuts):
+        for run in np.split(np.arange(len(label)), cuts) if len(label) else []:
             run_size = torch.as_tensor(size[run], device=device)
-            piece = torch.repeat_interleave(run_size)
-            offset = first[run] - (before[run] - before[run[0]])
-            offset = torch.as_tensor(offset, device=device)
-            flat = torch.arange(len(piece), device=device) + offset[piece]
-            yield torch.as_tensor(label[run], device=device)[piece], flat
+            offset = torch.as_tensor(first[run] - (before[run] - before[run[0]]))
+            flat = torch.repeat_interleave(offset.to(device), run_size)
+            flat += torch.arange(len(flat), device=device)
+            run_label = torch.as_tensor(label[run], device=device)
+            yield torch.repeat_interleave(run_label, run_size), flat
 
     def to_original(self, theta):
         """Thresholds in score units (the inverse transform)."""
         return self.transform.inverse(theta.detach().cpu().numpy())
+
+
+def _add(total, label, values):
+    """Sum ``values`` into ``total[label]`` in float64 (one label or one each)."""
+    if isinstance(label, int):
+        total[label] += values.sum(dtype=total.dtype)
+    else:
+        total.index_add_(0, label, values.to(total.dtype))
 
 
 class _Positives:
