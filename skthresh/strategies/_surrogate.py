@@ -123,7 +123,7 @@ class SurrogateThreshold(BaseThresholdStrategy):
         and the surrogate gradient from the entries within 30 slope units
         of it (beyond, the surrogate is below ``exp(-30)``): the same
         thresholds as ``"dense"`` up to float rounding, reading a few
-        percent of the matrix per step on tagging scores, with 9 bytes per
+        percent of the matrix per step on tagging scores, with 8 bytes per
         score kept and no ``(n_samples, n_labels)`` temporaries.
     device : str or torch.device, default="cpu"
         Where the computations run: ``"cpu"``, ``"cuda"`` or ``"cuda:<i>"``.
