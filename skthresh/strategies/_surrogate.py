@@ -274,14 +274,14 @@ class SurrogateThreshold(BaseThresholdStrategy):
         # needed for a samples average, whose counts are per sample.
         self._check_samples_mode()
         if self.mode == "auto":
-            # The same descent, its gradient written out, by blocks of rows.
+            # The same descent, its gradient written out, on sorted labels.
             problem = partial(SampleProblem, slope_gradient=self.learn_slope)
             return self._fit(Y, S, metric, problem)
         return self._fit(Y, S, metric, DenseProblem)
 
     def _optimize_blocks(self, blocks, metric):
         # Memory-mapped, sparse and Dask scores, a samples average: the
-        # descent's float32 copy is filled a block of rows at a time, and the
+        # descent's sorted copy is filled a block of rows at a time, and the
         # starts come from a summary of the blocks, freed before the descent.
         self._check_samples_mode()
         if self.mode == "dense":  # autograd over the whole matrix

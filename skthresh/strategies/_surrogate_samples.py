@@ -178,9 +178,8 @@ class SampleProblem:
         d_slope = torch.zeros_like(d_theta) if self.slope_gradient else None
         for label, entries in self._runs(start, stop):
             w = weights[self.code.view(-1)[entries]]
-            x = torch.sub(
-                neg[label], self.U.view(-1)[entries]
-            )  # score - theta, exactly
+            # score - theta, exactly: -theta - (-score) rounds as its negation.
+            x = torch.sub(neg[label], self.U.view(-1)[entries])
             del entries
             k = torch.mul(x, slope[label]).sigmoid_()
             k.addcmul_(k, k, value=-1.0).mul_(w)  # sigmoid(z) * sigmoid(-z) * w
