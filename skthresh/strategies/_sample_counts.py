@@ -7,7 +7,7 @@ from joblib import cpu_count
 
 from skthresh._cuts import midpoint
 from skthresh.strategies._held import plain_metric
-from skthresh.strategies._sort_keys import descending_keys, key_levels
+from skthresh.strategies._sort_keys import descending_order, key_levels
 
 # Labels sorted at once when building the per-label orders: the transposed
 # block of scores they come from stays small (a few MB).
@@ -35,20 +35,16 @@ def label_orders(S, Y, n_labels):
     # rows: a column alone would read the whole matrix for 4 bytes a row.
     workers = max(1, min(4, cpu_count()))
     block = max(16, _LABEL_BLOCK_BYTES // max(1, 8 * n * workers))
-    packed = S.dtype == np.float32 and n < 2**32
 
     def sort(j0):
         j1 = min(j0 + block, n_labels)
         St = np.ascontiguousarray(S[:, j0:j1].T)
-        if packed:
-            keys = descending_keys(St)
-            keys.sort(axis=1)
-            order[j0:j1] = keys & np.uint64(2**32 - 1)
+        idx, keys = descending_order(St)
+        order[j0:j1] = idx
+        if keys is not None:
             levels = key_levels(keys)
             del keys
         else:
-            idx = np.argsort(-St, axis=1, kind="stable")
-            order[j0:j1] = idx
             levels = np.take_along_axis(St, idx, axis=1)
         tie_next[j0:j1, :-1] = levels[:, :-1] == levels[:, 1:]
         Yt = np.ascontiguousarray(Y[:, j0:j1].T)

@@ -7,7 +7,11 @@ import numpy as np
 from joblib import cpu_count
 
 from skthresh._cuts import midpoint
-from skthresh.strategies._sort_keys import descending_keys, key_levels
+from skthresh.strategies._sort_keys import (
+    descending_keys,
+    descending_order,
+    key_levels,
+)
 
 # Entries (samples x labels) of one block of rows: its sort keys, gains and
 # their order stay within a few tens of MB.
@@ -161,12 +165,9 @@ def _rank_of(values, dtype):
 
 def _sorted_rows(S):
     """Column order of each row by decreasing score, and the sorted ranks."""
-    if S.dtype == np.float32:
-        keys = descending_keys(S)
-        keys.sort(axis=1)
-        order = (keys & np.uint64(2**32 - 1)).astype(np.intp)
+    order, keys = descending_order(S)
+    if keys is not None:
         return order, key_levels(keys)
-    order = np.argsort(-S, axis=1, kind="stable")
     return order, -np.take_along_axis(S, order, axis=1).astype(np.float64)
 
 

@@ -39,3 +39,28 @@ def key_scores(keys):
     positive = ordered >= np.uint32(2**31)
     bits = np.where(positive, ordered & np.uint32(2**31 - 1), ~ordered)
     return bits.view(np.float32)
+
+
+def descending_order(values):
+    """Each row's positions by decreasing value (ties by position), one sort.
+
+    Float32 rows of fewer than ``2**32`` values are sorted as
+    :func:`descending_keys`, several times faster than ``argsort``; other
+    rows by a stable ``argsort`` of their negation, in the same order.
+
+    Parameters
+    ----------
+    values : ndarray of shape (..., n)
+
+    Returns
+    -------
+    order : ndarray of intp of shape (..., n)
+    keys : ndarray of uint64 of shape (..., n) or None
+        The sorted keys (see :func:`key_levels` and :func:`key_scores`), or
+        None where ``argsort`` sorted the rows.
+    """
+    if values.dtype == np.float32 and values.shape[-1] < 2**32:
+        keys = descending_keys(values)
+        keys.sort(axis=-1)
+        return (keys & np.uint64(2**32 - 1)).astype(np.intp), keys
+    return np.argsort(-values, axis=-1, kind="stable"), None

@@ -16,7 +16,7 @@ import numpy as np
 from joblib import cpu_count
 
 from skthresh.strategies._held import plain_metric
-from skthresh.strategies._sort_keys import descending_keys, key_scores
+from skthresh.strategies._sort_keys import descending_order, key_scores
 
 # |z| beyond which an entry's surrogate is left out of the gradient:
 # sigmoid(z) * sigmoid(-z) < exp(-30) ~ 1e-13 there, and float32 rounds it to
@@ -281,15 +281,13 @@ def _sort_labels(scores, hits):
 
     def sort(j0):
         j1 = min(j0 + width, n_labels)
-        if n < 2**32:
-            keys = descending_keys(scores[j0:j1])
-            keys.sort(axis=1)
-            order = (keys & np.uint64(2**32 - 1)).astype(code.dtype)
+        order, keys = descending_order(scores[j0:j1])
+        if keys is not None:
             scores[j0:j1] = key_scores(keys)
             del keys
         else:
-            order = np.argsort(-scores[j0:j1], axis=1, kind="stable")
             scores[j0:j1] = np.take_along_axis(scores[j0:j1], order, axis=1)
+        order = order.astype(code.dtype, copy=False)
         spreads[j0:j1] = _quantile_spreads(scores[j0:j1], order)
         y = np.take_along_axis(hits.columns(j0, j1), order, axis=1)
         np.add(order * 2, y, out=code[j0:j1])
