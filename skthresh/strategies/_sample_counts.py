@@ -39,7 +39,7 @@ def label_orders(S, Y, n_labels):
     def sort(j0):
         j1 = min(j0 + block, n_labels)
         St = np.ascontiguousarray(S[:, j0:j1].T)
-        idx, keys = descending_order(St)
+        idx, keys = descending_order(St, order.dtype)
         order[j0:j1] = idx
         if keys is not None:
             levels = key_levels(keys)

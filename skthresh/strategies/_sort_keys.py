@@ -41,7 +41,7 @@ def key_scores(keys):
     return bits.view(np.float32)
 
 
-def descending_order(values):
+def descending_order(values, dtype=np.intp):
     """Each row's positions by decreasing value (ties by position), one sort.
 
     Float32 rows of fewer than ``2**32`` values are sorted as
@@ -51,10 +51,13 @@ def descending_order(values):
     Parameters
     ----------
     values : ndarray of shape (..., n)
+    dtype : integer dtype, default=numpy.intp
+        Of ``order``: a narrower one (large enough for ``n``) saves a
+        temporary of the keys' size.
 
     Returns
     -------
-    order : ndarray of intp of shape (..., n)
+    order : ndarray of dtype of shape (..., n)
     keys : ndarray of uint64 of shape (..., n) or None
         The sorted keys (see :func:`key_levels` and :func:`key_scores`), or
         None where ``argsort`` sorted the rows.
@@ -62,5 +65,5 @@ def descending_order(values):
     if values.dtype == np.float32 and values.shape[-1] < 2**32:
         keys = descending_keys(values)
         keys.sort(axis=-1)
-        return (keys & np.uint64(2**32 - 1)).astype(np.intp), keys
-    return np.argsort(-values, axis=-1, kind="stable"), None
+        return (keys & np.uint64(2**32 - 1)).astype(dtype), keys
+    return np.argsort(-values, axis=-1, kind="stable").astype(dtype), None

@@ -281,13 +281,12 @@ def _sort_labels(scores, hits):
 
     def sort(j0):
         j1 = min(j0 + width, n_labels)
-        order, keys = descending_order(scores[j0:j1])
+        order, keys = descending_order(scores[j0:j1], code.dtype)
         if keys is not None:
             scores[j0:j1] = key_scores(keys)
             del keys
         else:
             scores[j0:j1] = np.take_along_axis(scores[j0:j1], order, axis=1)
-        order = order.astype(code.dtype, copy=False)
         spreads[j0:j1] = _quantile_spreads(scores[j0:j1], order)
         y = np.take_along_axis(hits.columns(j0, j1), order, axis=1)
         np.add(order * 2, y, out=code[j0:j1])
